@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Virtlab needs, once. QEMU (and its guest agent, used in
+# the guest image) must come from bookworm-backports: bookworm's QEMU 7.2 corrupts busy
+# guests on live migration and crashes on CPU re-plug under TCG (docs/QEMU-VERSIONS.md).
+# The backports suite is added with the URI and keyring of the system's own bookworm
+# entry, read at run time: no package host is written into this project.
+set -euo pipefail
+
+want_qemu_major=10
+packages_backports=(qemu-system-x86 qemu-utils)
+packages_stable=(gcc libc6-dev cpio xz-utils iproute2 iputils-ping procps)
+
+have_all() {
+  command -v qemu-system-x86_64 >/dev/null || return 1
+  local v; v=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p')
+  [ "${v:-0}" -ge "$want_qemu_major" ] || return 1
+  for p in "${packages_stable[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || return 1; done
+}
+
+if have_all; then exit 0; fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Find the system's bookworm entry (deb822 or one-line format).
+uri="" keyring=""
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+  uri=$(awk '/^URIs:/{u=$2} /^Suites:/{ if ($0 ~ /bookworm( |$)/) { print u; exit } }' /etc/apt/sources.list.d/debian.sources)
+  keyring=$(awk '/^Suites:/{s=($0 ~ /bookworm( |$)/)} s && /^Signed-By:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+fi
+if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+  uri=$(awk '$1=="deb" && $3=="bookworm" {print $2; exit}' /etc/apt/sources.list)
+fi
+if [ -z "$uri" ]; then
+  echo "install-deps: cannot find a 'bookworm' entry in the apt sources; add bookworm-backports yourself" >&2
+  exit 1
+fi
+keyring=${keyring:-/usr/share/keyrings/debian-archive-keyring.gpg}
+
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "install-deps: adding the bookworm-backports suite ($uri)"
+  $SUDO tee /etc/apt/sources.list.d/virtlab-backports.sources >/dev/null <<SRC
+Types: deb
+URIs: $uri
+Suites: bookworm-backports
+Components: main
+Signed-By: $keyring
+SRC
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${packages_stable[@]}"
+$SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports "${packages_backports[@]}"
+qemu-system-x86_64 --version | head -1
