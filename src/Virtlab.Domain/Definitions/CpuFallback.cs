@@ -1,0 +1,7 @@
+namespace Virtlab.Domain.Definitions;
+
+public enum CpuFallback
+{
+    Allow,
+    Forbid,
+}

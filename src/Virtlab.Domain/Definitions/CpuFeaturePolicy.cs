@@ -1,0 +1,10 @@
+namespace Virtlab.Domain.Definitions;
+
+public enum CpuFeaturePolicy
+{
+    Force,
+    Require,
+    Optional,
+    Disable,
+    Forbid,
+}
