@@ -1,1 +1,3 @@
-return 0;
+using Virtlab.Daemon;
+
+return await DaemonHost.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Virtlab.Api;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(VersionInfo))]
+[JsonSerializable(typeof(DomainSummary))]
+[JsonSerializable(typeof(IReadOnlyList<DomainSummary>))]
+[JsonSerializable(typeof(DomainInfo))]
+[JsonSerializable(typeof(CreateRequest))]
+[JsonSerializable(typeof(DefineRequest))]
+[JsonSerializable(typeof(StartRequest))]
+[JsonSerializable(typeof(ShutdownRequest))]
+[JsonSerializable(typeof(JsonCommandRequest))]
+[JsonSerializable(typeof(JsonCommandReply))]
+[JsonSerializable(typeof(TextReply))]
+[JsonSerializable(typeof(ErrorReply))]
+[JsonSerializable(typeof(CapabilitiesInfo))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

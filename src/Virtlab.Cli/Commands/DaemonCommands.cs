@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Virtlab.Api;
+
+namespace Virtlab.Cli.Commands;
+
+internal static class DaemonCommands
+{
+    public static Command Daemon()
+    {
+        var start = new Command("start", "start virtlabd for this $VIRTLAB_HOME (if it is not running)");
+        start.Handle(async (_, client, ct) =>
+        {
+            await client.EnsureRunningAsync(ct).ConfigureAwait(false);
+            var v = await client.GetAsync("v1/version", ApiJsonContext.Default.VersionInfo, ct).ConfigureAwait(false);
+            Console.WriteLine($"virtlabd running, pid {v.DaemonPid}, home {v.Home}");
+        });
+
+        var stop = new Command("stop", "stop virtlabd; running VMs keep running and are re-attached by the next daemon");
+        stop.Handle(async (_, client, ct) =>
+        {
+            if (!await client.IsRunningAsync(ct).ConfigureAwait(false))
+            {
+                Console.WriteLine("virtlabd is not running");
+                return;
+            }
+
+            var v = await client.GetAsync("v1/version", ApiJsonContext.Default.VersionInfo, ct).ConfigureAwait(false);
+            await client.PostAsync("v1/daemon/stop", ct, ensureDaemon: false).ConfigureAwait(false);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while (DateTime.UtcNow < deadline && File.Exists($"/proc/{v.DaemonPid}/stat"))
+            {
+                await Task.Delay(50, ct).ConfigureAwait(false);
+            }
+
+            Console.WriteLine($"virtlabd stopped (was pid {v.DaemonPid})");
+        });
+
+        var status = new Command("status", "is virtlabd running for this $VIRTLAB_HOME?");
+        status.Handle(async (_, client, ct) =>
+        {
+            if (!await client.IsRunningAsync(ct).ConfigureAwait(false))
+            {
+                throw new CliException($"virtlabd is not running for {client.Paths.Home}: 'virtlab daemon start' starts it");
+            }
+
+            var v = await client.GetAsync("v1/version", ApiJsonContext.Default.VersionInfo, ct).ConfigureAwait(false);
+            Console.WriteLine($"virtlabd running, pid {v.DaemonPid}, home {v.Home}, QEMU {v.Qemu}");
+        });
+
+        return new Command("daemon", "manage virtlabd, the daemon that owns the VMs") { start, stop, status };
+    }
+}

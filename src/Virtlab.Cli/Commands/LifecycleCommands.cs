@@ -1,0 +1,114 @@
+using System.CommandLine;
+using Virtlab.Api;
+
+namespace Virtlab.Cli.Commands;
+
+internal static class LifecycleCommands
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("NAME") { Description = "domain name: letters, digits, '.', '_', '-'" };
+        var vcpus = new Option<string?>("--vcpus") { Description = "N[,maxvcpus=M]: vCPUs at start and the hot-plug ceiling" };
+        var memory = new Option<string?>("--memory") { Description = "SIZE[,maxmemory=SIZE], e.g. 256M or 1G,maxmemory=4G (a bare number is MiB)" };
+        var cpu = new Option<string?>("--cpu") { Description = "CPU model[,+feature,-feature], host-passthrough or host-model" };
+        var image = new Option<string?>("--image") { Description = "default, or a directory with vmlinux|vmlinuz and initrd.img" };
+        var accel = new Option<string?>("--accel") { Description = "auto (default), kvm or tcg" };
+        var waitAgent = WaitAgentOption();
+        var cmd = new Command("create", "define a domain and start it from the default image") { name, vcpus, memory, cpu, image, accel, waitAgent };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var req = new CreateRequest(
+                p.GetValue(name)!, p.GetValue(vcpus), p.GetValue(memory), p.GetValue(cpu), p.GetValue(image), p.GetValue(accel),
+                WaitAgentSeconds(p, waitAgent));
+            var info = await client.PostAsync("v1/domains", req, ApiJsonContext.Default.CreateRequest, ApiJsonContext.Default.DomainInfo, ct).ConfigureAwait(false);
+            Console.WriteLine($"Domain '{info.Name}' created and started ({info.Accel}: {info.AccelReason})");
+            if (req.WaitAgentSeconds is not null)
+            {
+                Console.WriteLine("Guest agent is answering");
+            }
+        });
+        return cmd;
+    }
+
+    public static Command Define()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "a libvirt domain XML file" };
+        var cmd = new Command("define", "define a domain from libvirt domain XML (a subset; anything unsupported is reported by its path)") { file };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var f = p.GetValue(file)!;
+            if (!f.Exists)
+            {
+                throw new CliException($"file '{f.FullName}' does not exist");
+            }
+
+            var xml = await File.ReadAllTextAsync(f.FullName, ct).ConfigureAwait(false);
+            var d = await client.PostAsync("v1/domains/define", new DefineRequest(xml), ApiJsonContext.Default.DefineRequest, ApiJsonContext.Default.DomainSummary, ct).ConfigureAwait(false);
+            Console.WriteLine($"Domain '{d.Name}' defined from {f.Name}");
+        });
+        return cmd;
+    }
+
+    public static Command Start()
+    {
+        var name = new Argument<string>("NAME");
+        var waitAgent = WaitAgentOption();
+        var cmd = new Command("start", "start a defined domain") { name, waitAgent };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var n = p.GetValue(name)!;
+            var info = await client.PostAsync($"v1/domains/{Uri.EscapeDataString(n)}/start", new StartRequest(WaitAgentSeconds(p, waitAgent)), ApiJsonContext.Default.StartRequest, ApiJsonContext.Default.DomainInfo, ct).ConfigureAwait(false);
+            Console.WriteLine($"Domain '{info.Name}' started ({info.Accel}: {info.AccelReason})");
+        });
+        return cmd;
+    }
+
+    public static Command Shutdown()
+    {
+        var name = new Argument<string>("NAME");
+        var timeout = new Option<int?>("--timeout") { Description = "seconds to wait for the guest to power off (default 60)" };
+        var cmd = new Command("shutdown", "gracefully shut down a domain (ACPI power button), waiting until it is off") { name, timeout };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var n = p.GetValue(name)!;
+            await client.PostAsync($"v1/domains/{Uri.EscapeDataString(n)}/shutdown", new ShutdownRequest(p.GetValue(timeout)), ApiJsonContext.Default.ShutdownRequest, ct).ConfigureAwait(false);
+            Console.WriteLine($"Domain '{n}' is shut off");
+        });
+        return cmd;
+    }
+
+    public static Command Destroy()
+    {
+        var name = new Argument<string>("NAME");
+        var cmd = new Command("destroy", "stop a domain at once (the guest is not asked)") { name };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var n = p.GetValue(name)!;
+            await client.PostAsync($"v1/domains/{Uri.EscapeDataString(n)}/destroy", ct).ConfigureAwait(false);
+            Console.WriteLine($"Domain '{n}' destroyed");
+        });
+        return cmd;
+    }
+
+    public static Command Undefine()
+    {
+        var name = new Argument<string>("NAME");
+        var cmd = new Command("undefine", "remove a shut-off domain's definition") { name };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var n = p.GetValue(name)!;
+            await client.DeleteAsync($"v1/domains/{Uri.EscapeDataString(n)}", ct).ConfigureAwait(false);
+            Console.WriteLine($"Domain '{n}' has been undefined");
+        });
+        return cmd;
+    }
+
+    private static Option<int?> WaitAgentOption() => new("--wait-agent")
+    {
+        Description = "return only when the guest agent answers guest-ping (default 60 s; --wait-agent=SECONDS)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static int? WaitAgentSeconds(ParseResult p, Option<int?> option) =>
+        p.GetResult(option) is null ? null : p.GetValue(option) ?? 60;
+}

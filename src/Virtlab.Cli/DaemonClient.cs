@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Serialization.Metadata;
+using Virtlab.Api;
+
+namespace Virtlab.Cli;
+
+/// <summary>
+/// The CLI's only way to act: HTTP over the daemon's unix socket ($VIRTLAB_HOME/virtlabd.sock).
+/// Starts the daemon on demand when nothing answers there.
+/// </summary>
+internal sealed class DaemonClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public DaemonClient(CliPaths paths)
+    {
+        Paths = paths;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await s.ConnectAsync(new UnixDomainSocketEndPoint(paths.DaemonSocket), ct).ConfigureAwait(false);
+                    return new NetworkStream(s, ownsSocket: true);
+                }
+                catch
+                {
+                    s.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://virtlabd/"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public CliPaths Paths { get; }
+
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Paths.DaemonSocket))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(TimeSpan.FromSeconds(5));
+            using var r = await _http.GetAsync("v1/version", cts.Token).ConfigureAwait(false);
+            return r.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Starts virtlabd in the background (its own session, stdio to its log) and waits until it answers.</summary>
+    public async Task EnsureRunningAsync(CancellationToken cancellationToken)
+    {
+        if (await IsRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var daemon = Paths.DaemonExecutable();
+        var psi = new ProcessStartInfo(daemon)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add("--detach");
+        using (var p = Process.Start(psi) ?? throw new CliException($"could not start the daemon {daemon}"))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (await IsRunningAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                if (p.HasExited && p.ExitCode != 3)
+                {
+                    throw new CliException($"the daemon exited at start (status {p.ExitCode}): see {Paths.DaemonLog}");
+                }
+
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new CliException($"the daemon did not answer on {Paths.DaemonSocket} within 30 s: see {Paths.DaemonLog}");
+    }
+
+    public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
+        using var r = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(r, type, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<T> PostAsync<TReq, T>(string path, TReq body, JsonTypeInfo<TReq> reqType, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
+        using var r = await _http.PostAsJsonAsync(path, body, reqType, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(r, type, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PostAsync<TReq>(string path, TReq body, JsonTypeInfo<TReq> reqType, CancellationToken cancellationToken)
+    {
+        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
+        using var r = await _http.PostAsJsonAsync(path, body, reqType, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PostAsync(string path, CancellationToken cancellationToken, bool ensureDaemon = true)
+    {
+        if (ensureDaemon)
+        {
+            await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var r = await _http.PostAsync(path, null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
+        using var r = await _http.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage r, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
+        return await r.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
+            ?? throw new CliException("the daemon sent an empty answer");
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage r, CancellationToken cancellationToken)
+    {
+        if (r.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        ErrorReply? error = null;
+        try
+        {
+            error = await r.Content.ReadFromJsonAsync(ApiJsonContext.Default.ErrorReply, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        throw new CliException(error?.Message ?? $"the daemon answered {(int)r.StatusCode} {r.StatusCode}", error?.Kind, r.StatusCode);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Virtlab.Engine.Accel;
+using Virtlab.Engine.Host;
+using Virtlab.Engine.Store;
+using Virtlab.Engine.Vms;
+
+namespace Virtlab.Daemon;
+
+/// <summary>
+/// virtlabd: the one process that owns QEMU monitors and guest-agent sockets. It listens on a
+/// unix socket (0600, in a 0700 dir) under $VIRTLAB_HOME, keeps state in SQLite, keeps QEMU as its
+/// direct child, and on start re-attaches to the VMs a previous daemon left running.
+/// </summary>
+public static class DaemonHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Everything the daemon creates (state, logs, sockets) is owner-only.
+        NativeMethods.Umask(0x3f);
+        var paths = VirtlabPaths.FromEnvironment();
+        paths.EnsureCreated();
+        if (args.Contains("--detach"))
+        {
+            NativeMethods.Detach(paths.DaemonLog);
+        }
+
+        if (await DaemonProbe.IsAnsweringAsync(paths.DaemonSocket).ConfigureAwait(false))
+        {
+            await Console.Error.WriteLineAsync($"virtlabd: a daemon is already running for {paths.Home}").ConfigureAwait(false);
+            return 3;
+        }
+
+        File.Delete(paths.DaemonSocket);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenUnixSocket(paths.DaemonSocket, o => o.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Virtlab.Api.ApiJsonContext.Default));
+
+        var store = new StateStore(paths.Database);
+        var app = builder.Build();
+        var log = app.Logger;
+        var manager = new VmManager(paths, store, new AcceleratorSelector()) { Log = m => log.LogInformation("{Message}", m) };
+        var adopted = await manager.ReattachAsync(CancellationToken.None).ConfigureAwait(false);
+        if (adopted.Count > 0)
+        {
+            log.LogInformation("re-attached {Count} running VM(s): {Names}", adopted.Count, string.Join(", ", adopted));
+        }
+
+        app.UseMiddleware<ErrorMapping>();
+        Endpoints.Map(app, manager, paths);
+
+        await app.StartAsync().ConfigureAwait(false);
+        File.SetUnixFileMode(paths.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(paths.DaemonPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        log.LogInformation("virtlabd {Pid} listening on {Socket}", Environment.ProcessId, paths.DaemonSocket);
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+
+        // VMs keep running: the next daemon re-attaches them.
+        await manager.DisposeAsync().ConfigureAwait(false);
+        File.Delete(paths.DaemonSocket);
+        File.Delete(paths.DaemonPidFile);
+        return 0;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using Virtlab.Domain.Definitions;
+using Virtlab.Engine.Accel;
+using Virtlab.Engine.Images;
+
+namespace Virtlab.Engine.Qemu;
+
+/// <summary>
+/// Builds QEMU's argv for a domain: a list of strings handed to posix_spawn, never a shell.
+/// Every value that can hold a comma goes through <see cref="QemuOpts.Escape"/>. The output is
+/// pinned by golden-file tests (tests/Virtlab.Engine.Tests/Golden).
+/// </summary>
+public static class QemuCommandLine
+{
+    /// <summary>The kernel command line Virtlab's default image expects (see docs/GUEST-IMAGE.md).</summary>
+    public static string DefaultKernelCmdline(DomainDefinition def)
+    {
+        var cmdline = $"console=ttyS0 loglevel=4 virtlab.name={def.Name}";
+        if (def.MaxMemoryKiB is not null)
+        {
+            cmdline += " memhp_default_state=online_movable";
+        }
+
+        return cmdline;
+    }
+
+    public static IReadOnlyList<string> Build(
+        string qemuPath,
+        DomainDefinition def,
+        Accelerator accel,
+        GuestImage? image,
+        VmRunPaths run)
+    {
+        var kernel = def.Os.Kernel ?? image?.BootKernel
+            ?? throw new VirtlabException(ErrorKind.InvalidInput, "no kernel: give <os><kernel> or use the default image");
+        var initrd = def.Os.Kernel is null ? image?.Initrd : def.Os.Initrd;
+        var cmdline = def.Os.Kernel is null
+            ? Join(DefaultKernelCmdline(def), def.Os.Cmdline)
+            : def.Os.Cmdline ?? string.Empty;
+
+        var argv = new List<string>
+        {
+            qemuPath,
+            "-name", QemuOpts.Join(null, ("guest", def.Name), ("debug-threads", "on")),
+            "-uuid", def.Uuid.ToString(),
+            "-machine", "pc",
+            "-accel", accel.Name,
+            "-cpu", CpuArgument(def, accel),
+            "-m", MemoryArgument(def),
+            "-smp", string.Create(CultureInfo.InvariantCulture, $"cpus={def.Vcpus},maxcpus={def.MaxVcpus},sockets=1,cores={def.MaxVcpus},threads=1"),
+            "-nodefaults",
+            "-no-user-config",
+            "-display", "none",
+            "-no-reboot",
+            "-msg", "timestamp=on",
+            "-kernel", kernel,
+        };
+
+        if (initrd is not null)
+        {
+            argv.AddRange(["-initrd", initrd]);
+        }
+
+        if (cmdline.Length > 0)
+        {
+            argv.AddRange(["-append", cmdline]);
+        }
+
+        argv.AddRange(
+        [
+            "-chardev", QemuOpts.Join("socket", ("id", "monitor"), ("path", run.QmpSocket), ("server", "on"), ("wait", "off")),
+            "-mon", "chardev=monitor,mode=control",
+            "-chardev", QemuOpts.Join("file", ("id", "serial0"), ("path", def.ConsoleLog ?? run.ConsoleLog), ("append", "on")),
+            "-serial", "chardev:serial0",
+        ]);
+
+        if (def.GuestAgent)
+        {
+            argv.AddRange(
+            [
+                "-device", "virtio-serial-pci,id=virtio-serial0",
+                "-chardev", QemuOpts.Join("socket", ("id", "qga0"), ("path", run.AgentSocket), ("server", "on"), ("wait", "off")),
+                "-device", "virtserialport,bus=virtio-serial0.0,nr=1,chardev=qga0,id=channel0,name=org.qemu.guest_agent.0",
+            ]);
+        }
+
+        if (def.Balloon is { } balloon)
+        {
+            argv.AddRange(["-device", $"virtio-balloon-pci,id=balloon0,deflate-on-oom={OnOff(balloon.DeflateOnOom)}"]);
+        }
+
+        argv.AddRange(["-pidfile", run.PidFile]);
+        return argv;
+    }
+
+    /// <summary>The -cpu value: a model, then +feature/-feature, then pmu=on|off.</summary>
+    public static string CpuArgument(DomainDefinition def, Accelerator accel)
+    {
+        var cpu = def.Cpu;
+        var model = cpu.Mode switch
+        {
+            CpuMode.Default => "qemu64",
+            CpuMode.HostPassthrough when accel.IsKvm => "host",
+            CpuMode.HostPassthrough => throw new VirtlabException(
+                ErrorKind.Unsupported,
+                $"CPU mode host-passthrough needs KVM, but this domain runs on {accel.Name} ({accel.Reason}): use --cpu max, the closest TCG model"),
+            CpuMode.HostModel => accel.IsKvm ? "host" : "max",
+            _ => cpu.Model ?? throw new VirtlabException(ErrorKind.InvalidInput, "CPU mode custom needs a model"),
+        };
+
+        var parts = new List<string> { QemuOpts.Escape(model) };
+        foreach (var f in cpu.Features)
+        {
+            switch (f.Policy)
+            {
+                case CpuFeaturePolicy.Force:
+                case CpuFeaturePolicy.Require:
+                    parts.Add("+" + QemuOpts.Escape(f.Name));
+                    break;
+                case CpuFeaturePolicy.Disable:
+                case CpuFeaturePolicy.Forbid:
+                    parts.Add("-" + QemuOpts.Escape(f.Name));
+                    break;
+                case CpuFeaturePolicy.Optional:
+                    break;
+            }
+        }
+
+        if (def.Pmu is { } pmu)
+        {
+            parts.Add("pmu=" + OnOff(pmu));
+        }
+
+        return string.Join(',', parts);
+    }
+
+    private static string MemoryArgument(DomainDefinition def)
+    {
+        var size = string.Create(CultureInfo.InvariantCulture, $"size={def.MemoryKiB}k");
+        return def.MaxMemoryKiB is { } max
+            ? string.Create(CultureInfo.InvariantCulture, $"{size},slots=8,maxmem={max}k")
+            : size;
+    }
+
+    private static string OnOff(bool value) => value ? "on" : "off";
+
+    private static string Join(string a, string? b) => string.IsNullOrWhiteSpace(b) ? a : a + " " + b;
+}

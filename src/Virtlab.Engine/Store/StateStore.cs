@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Virtlab.Domain.Definitions;
+using Virtlab.Domain.Json;
+
+namespace Virtlab.Engine.Store;
+
+/// <summary>
+/// The daemon's state in SQLite: domain definitions (JSON) and runtime records of running VMs.
+/// One connection per call; SQLite serializes writers. The file is owner-only (0600).
+/// </summary>
+public sealed class StateStore
+{
+    private readonly string _connectionString;
+
+    public StateStore(string databasePath)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString();
+
+        using var c = Open();
+        Execute(c, """
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE IF NOT EXISTS domains(
+                name TEXT PRIMARY KEY,
+                uuid TEXT NOT NULL UNIQUE,
+                definition TEXT NOT NULL,
+                created_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS runtime(
+                name TEXT PRIMARY KEY REFERENCES domains(name),
+                pid INTEGER NOT NULL,
+                pid_start_ticks INTEGER NOT NULL,
+                run_dir TEXT NOT NULL,
+                accel TEXT NOT NULL,
+                accel_reason TEXT NOT NULL,
+                qemu_version TEXT NOT NULL,
+                started_at TEXT NOT NULL);
+            """);
+        File.SetUnixFileMode(databasePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    public IReadOnlyList<DomainDefinition> ListDomains()
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT definition FROM domains ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var list = new List<DomainDefinition>();
+        while (r.Read())
+        {
+            list.Add(Deserialize(r.GetString(0)));
+        }
+
+        return list;
+    }
+
+    public DomainDefinition? FindDomain(string name)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT definition FROM domains WHERE name = $name";
+        cmd.Parameters.AddWithValue("$name", name);
+        return cmd.ExecuteScalar() is string json ? Deserialize(json) : null;
+    }
+
+    /// <summary>Inserts a new definition; false when the name or UUID is taken.</summary>
+    public bool TryAddDomain(DomainDefinition def)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT OR IGNORE INTO domains(name, uuid, definition, created_at) VALUES($name, $uuid, $def, $at)";
+        cmd.Parameters.AddWithValue("$name", def.Name);
+        cmd.Parameters.AddWithValue("$uuid", def.Uuid.ToString());
+        cmd.Parameters.AddWithValue("$def", Serialize(def));
+        cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
+    public void UpdateDomain(DomainDefinition def)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE domains SET definition = $def WHERE name = $name";
+        cmd.Parameters.AddWithValue("$name", def.Name);
+        cmd.Parameters.AddWithValue("$def", Serialize(def));
+        cmd.ExecuteNonQuery();
+    }
+
+    public bool RemoveDomain(string name)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "DELETE FROM runtime WHERE name = $name; DELETE FROM domains WHERE name = $name";
+        cmd.Parameters.AddWithValue("$name", name);
+        return cmd.ExecuteNonQuery() > 0;
+    }
+
+    public IReadOnlyList<RuntimeRecord> ListRuntime()
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name, pid, pid_start_ticks, run_dir, accel, accel_reason, qemu_version, started_at FROM runtime";
+        using var r = cmd.ExecuteReader();
+        var list = new List<RuntimeRecord>();
+        while (r.Read())
+        {
+            list.Add(new RuntimeRecord(
+                r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+                DateTimeOffset.Parse(r.GetString(7), CultureInfo.InvariantCulture)));
+        }
+
+        return list;
+    }
+
+    public void SaveRuntime(RuntimeRecord rec)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT OR REPLACE INTO runtime(name, pid, pid_start_ticks, run_dir, accel, accel_reason, qemu_version, started_at)
+            VALUES($name, $pid, $ticks, $dir, $accel, $reason, $qv, $at)
+            """;
+        cmd.Parameters.AddWithValue("$name", rec.Name);
+        cmd.Parameters.AddWithValue("$pid", rec.Pid);
+        cmd.Parameters.AddWithValue("$ticks", rec.PidStartTicks);
+        cmd.Parameters.AddWithValue("$dir", rec.RunDir);
+        cmd.Parameters.AddWithValue("$accel", rec.Accel);
+        cmd.Parameters.AddWithValue("$reason", rec.AccelReason);
+        cmd.Parameters.AddWithValue("$qv", rec.QemuVersion);
+        cmd.Parameters.AddWithValue("$at", rec.StartedAt.ToString("O", CultureInfo.InvariantCulture));
+        cmd.ExecuteNonQuery();
+    }
+
+    public void RemoveRuntime(string name)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "DELETE FROM runtime WHERE name = $name";
+        cmd.Parameters.AddWithValue("$name", name);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static string Serialize(DomainDefinition def) =>
+        JsonSerializer.Serialize(def, DomainJsonContext.Default.DomainDefinition);
+
+    private static DomainDefinition Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, DomainJsonContext.Default.DomainDefinition)
+        ?? throw new VirtlabException(ErrorKind.Internal, "a stored domain definition is empty");
+
+    private static void Execute(SqliteConnection c, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        return c;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Virtlab.Api;
+using Virtlab.Domain.Cpu;
+using Virtlab.Domain.Definitions;
+using Virtlab.Domain.Sizes;
+using Virtlab.Domain.Validation;
+
+namespace Virtlab.Engine.Vms;
+
+/// <summary>
+/// Turns <c>create</c>'s option strings into a definition, collecting every problem with the
+/// option it came from: <c>--vcpus N[,maxvcpus=M]</c>, <c>--memory SIZE[,maxmemory=SIZE]</c>
+/// (a bare number is MiB, as in virt-install), <c>--cpu MODEL[,+feat,-feat]</c>, <c>--image</c>, <c>--accel</c>.
+/// </summary>
+public static class CreateRequestParser
+{
+    public static DomainDefinition Parse(CreateRequest req)
+    {
+        var errors = new List<ValidationError>();
+        int vcpus = 1, maxVcpus = 1;
+        long memoryKiB = 256 * 1024;
+        long? maxMemoryKiB = null;
+        var cpu = CpuDefinition.Default;
+        var accel = AccelMode.Auto;
+
+        if (req.Vcpus is { } v)
+        {
+            var (head, opts) = SplitOptions(v);
+            if (!int.TryParse(head, NumberStyles.None, CultureInfo.InvariantCulture, out vcpus))
+            {
+                errors.Add(new("--vcpus", $"'{head}' is not a vCPU count: use a whole number, e.g. --vcpus 2 or --vcpus 1,maxvcpus=4"));
+            }
+
+            maxVcpus = vcpus;
+            foreach (var (key, value) in opts)
+            {
+                if (key == "maxvcpus" && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var m))
+                {
+                    maxVcpus = m;
+                }
+                else
+                {
+                    errors.Add(new("--vcpus", $"'{key}={value}' is not understood: the form is N[,maxvcpus=M]"));
+                }
+            }
+        }
+
+        if (req.Memory is { } mem)
+        {
+            var (head, opts) = SplitOptions(mem);
+            if (ByteSize.TryParseKiB(head, SizeUnit.MiB, out var kib, out var error))
+            {
+                memoryKiB = kib;
+            }
+            else
+            {
+                errors.Add(new("--memory", error!));
+            }
+
+            foreach (var (key, value) in opts)
+            {
+                if (key == "maxmemory" && ByteSize.TryParseKiB(value, SizeUnit.MiB, out var max, out var maxError))
+                {
+                    maxMemoryKiB = max;
+                }
+                else
+                {
+                    errors.Add(new("--memory", key == "maxmemory" ? $"maxmemory: {ByteSize.Describe(value)}" : $"'{key}' is not understood: the form is SIZE[,maxmemory=SIZE]"));
+                }
+            }
+        }
+
+        if (req.Cpu is { } c)
+        {
+            var parsed = CpuSpec.Parse(c);
+            if (parsed.Errors.Count > 0)
+            {
+                errors.AddRange(parsed.Errors.Select(e => e with { Path = "--cpu" }));
+            }
+            else
+            {
+                cpu = parsed.Cpu!;
+            }
+        }
+
+        if (req.Accel is { } a && !Enum.TryParse(a, ignoreCase: true, out accel))
+        {
+            errors.Add(new("--accel", $"'{a}' is not an accelerator: use auto, kvm or tcg"));
+        }
+
+        if (DomainName.Validate(req.Name) is { } nameError)
+        {
+            errors.Add(nameError with { Path = "NAME" });
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new VirtlabException(errors);
+        }
+
+        var def = DomainDefaults.Apply(new DomainDefinition
+        {
+            Name = req.Name,
+            Vcpus = vcpus,
+            MaxVcpus = maxVcpus,
+            MemoryKiB = memoryKiB,
+            CurrentMemoryKiB = memoryKiB,
+            MaxMemoryKiB = maxMemoryKiB,
+            Cpu = cpu,
+            Accel = accel,
+            Os = new OsDefinition { Image = req.Image is null or "default" ? null : Path.GetFullPath(req.Image) },
+        });
+
+        var problems = DomainValidator.Validate(def)
+            .Select(e => e with { Path = OptionFor(e.Path) })
+            .ToList();
+        if (problems.Count > 0)
+        {
+            throw new VirtlabException(problems);
+        }
+
+        return def;
+    }
+
+    private static string OptionFor(string path) => path switch
+    {
+        _ when path.Contains("vcpu", StringComparison.OrdinalIgnoreCase) => "--vcpus",
+        _ when path.Contains("emory", StringComparison.Ordinal) => "--memory",
+        _ when path.Contains("cpu", StringComparison.Ordinal) => "--cpu",
+        _ when path.Contains("name", StringComparison.Ordinal) => "NAME",
+        _ => path,
+    };
+
+    private static (string Head, List<(string Key, string Value)> Options) SplitOptions(string spec)
+    {
+        var parts = spec.Split(',');
+        var opts = new List<(string, string)>();
+        foreach (var p in parts.Skip(1))
+        {
+            var eq = p.IndexOf('=', StringComparison.Ordinal);
+            opts.Add(eq < 0 ? (p, string.Empty) : (p[..eq].Trim(), p[(eq + 1)..].Trim()));
+        }
+
+        return (parts[0].Trim(), opts);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Virtlab.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One Virtlab host for a test: its own $VIRTLAB_HOME in a short temp dir, driven only through
+/// the real CLI (./virtlab), which starts the real daemon. Dispose destroys every VM it started,
+/// stops the daemon and kills any QEMU left behind, by PID.
+/// </summary>
+public sealed class VirtlabHost : IAsyncDisposable
+{
+    private readonly HashSet<int> _qemuPids = [];
+
+    public VirtlabHost()
+    {
+        Home = Directory.CreateTempSubdirectory("vl-").FullName;
+    }
+
+    public string Home { get; }
+
+    public string Cli => Path.Combine(Requirements.RepoRoot, "virtlab");
+
+    public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromMinutes(3), args);
+
+    public async Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Cli)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["VIRTLAB_HOME"] = Home;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"virtlab {string.Join(' ', args)} did not finish within {timeout}");
+        }
+
+        var result = new CliResult(p.ExitCode, await stdout, await stderr);
+        return result;
+    }
+
+    /// <summary>Runs a command that must succeed; returns its stdout.</summary>
+    public async Task<string> OkAsync(params string[] args)
+    {
+        var r = await RunAsync(args);
+        Assert.True(r.ExitCode == 0, $"virtlab {string.Join(' ', args)} failed: {r}");
+        return r.Stdout;
+    }
+
+    /// <summary>Creates and starts a VM from the default image and waits for its agent; remembers its QEMU PID.</summary>
+    public async Task<int> CreateAsync(string name, params string[] options)
+    {
+        await OkAsync(["create", name, .. options, "--wait-agent=90"]);
+        return await QemuPidAsync(name);
+    }
+
+    public async Task<int> QemuPidAsync(string name)
+    {
+        var info = JsonNode.Parse(await OkAsync("dominfo", name, "--json"))!;
+        var pid = info["pid"]!.GetValue<int>();
+        _qemuPids.Add(pid);
+        return pid;
+    }
+
+    /// <summary>Sends a raw agent command through the CLI; returns the parsed reply.</summary>
+    public async Task<JsonNode> AgentAsync(string name, string json, int timeoutSeconds = 30)
+    {
+        var r = await OkAsync("qemu-agent-command", name, json, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return JsonNode.Parse(r)!;
+    }
+
+    /// <summary>Runs a program in the guest through guest-exec and returns its stdout.</summary>
+    public async Task<string> GuestExecAsync(string name, string path, params string[] args)
+    {
+        var argJson = new JsonArray(args.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+        var exec = new JsonObject
+        {
+            ["execute"] = "guest-exec",
+            ["arguments"] = new JsonObject { ["path"] = path, ["arg"] = argJson, ["capture-output"] = true },
+        };
+        var pid = (await AgentAsync(name, exec.ToJsonString()))["return"]!["pid"]!.GetValue<int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = (await AgentAsync(name, $$"""{"execute":"guest-exec-status","arguments":{"pid":{{pid}}}}"""))["return"]!;
+            if (status["exited"]!.GetValue<bool>())
+            {
+                var data = status["out-data"]?.GetValue<string>();
+                return data is null ? string.Empty : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data));
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"guest-exec {path} did not finish in 30 s");
+    }
+
+    public static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state is not ("Z" or "X");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            var list = await RunAsync(TimeSpan.FromSeconds(60), "list", "--json");
+            if (list.ExitCode == 0)
+            {
+                foreach (var d in JsonNode.Parse(list.Stdout)!.AsArray())
+                {
+                    await RunAsync(TimeSpan.FromSeconds(60), "destroy", d!["name"]!.GetValue<string>());
+                }
+            }
+
+            await RunAsync(TimeSpan.FromSeconds(30), "daemon", "stop");
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or System.Text.Json.JsonException)
+        {
+        }
+
+        foreach (var pid in _qemuPids.Where(ProcessAlive))
+        {
+            Process.GetProcessById(pid).Kill();
+        }
+
+        var daemonPid = Path.Combine(Home, "virtlabd.pid");
+        if (File.Exists(daemonPid) && int.TryParse(File.ReadAllText(daemonPid), out var dp) && ProcessAlive(dp))
+        {
+            Process.GetProcessById(dp).Kill();
+        }
+
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
