@@ -21,6 +21,13 @@ public sealed record DomainDefinition
     /// <summary>libvirt's &lt;maxMemory&gt;: the memory hot-plug ceiling; null when hot-plug is off.</summary>
     public long? MaxMemoryKiB { get; init; }
 
+    /// <summary>
+    /// libvirt's &lt;maxMemory slots='N'&gt;: DIMM slots for memory hot-plug (QEMU's
+    /// <c>-m slots=N</c>); 0 when hot-plug is off. <see cref="Defaults.DomainDefaults"/> gives 16
+    /// to a domain with <see cref="MaxMemoryKiB"/> and no slot count.
+    /// </summary>
+    public int MemorySlots { get; init; }
+
     /// <summary>libvirt's &lt;vcpu current='N'&gt;: vCPUs present at start.</summary>
     public int Vcpus { get; init; } = 1;
 

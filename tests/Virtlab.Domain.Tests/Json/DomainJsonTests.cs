@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Virtlab.Domain.Definitions;
+using Virtlab.Domain.Json;
+
+namespace Virtlab.Domain.Tests.Json;
+
+public sealed class DomainJsonTests
+{
+    private static readonly DomainDefinition Full = new()
+    {
+        Name = "knoel1",
+        Uuid = Guid.Parse("f8023c16-22b1-4163-a7b5-df2452241fed"),
+        MemoryKiB = 1048576,
+        CurrentMemoryKiB = 524288,
+        MaxMemoryKiB = 4194304,
+        MemorySlots = 16,
+        Vcpus = 1,
+        MaxVcpus = 4,
+        Cpu = new CpuDefinition
+        {
+            Mode = CpuMode.Custom,
+            Model = "SandyBridge",
+            Fallback = CpuFallback.Forbid,
+            Features = [new("x2apic", CpuFeaturePolicy.Disable), new("avx", CpuFeaturePolicy.Require)],
+        },
+        Os = new OsDefinition { Kernel = "/boot/vmlinux", Initrd = "/boot/initrd.img", Cmdline = "console=ttyS0" },
+        Accel = AccelMode.Tcg,
+        GuestAgent = false,
+        Balloon = new BalloonDefinition { StatsPeriodSeconds = 5, DeflateOnOom = true },
+        Pmu = true,
+        ConsoleLog = "/var/log/knoel1.log",
+    };
+
+    [Fact]
+    public void A_definition_survives_a_round_trip_through_JSON()
+    {
+        Assert.Equal(Full, DomainJson.Deserialize(DomainJson.Serialize(Full)));
+    }
+
+    [Fact]
+    public void A_minimal_definition_survives_a_round_trip_with_its_defaults()
+    {
+        var minimal = new DomainDefinition { Name = "t1" };
+
+        Assert.Equal(minimal, DomainJson.Deserialize(DomainJson.Serialize(minimal)));
+    }
+
+    [Fact]
+    public void A_definition_without_balloon_survives_a_round_trip()
+    {
+        var noBalloon = Full with { Balloon = null, Pmu = null };
+
+        Assert.Equal(noBalloon, DomainJson.Deserialize(DomainJson.Serialize(noBalloon)));
+    }
+
+    [Fact]
+    public void Names_are_camelCase_and_enums_are_strings()
+    {
+        using var json = JsonDocument.Parse(DomainJson.Serialize(Full));
+        var root = json.RootElement;
+
+        Assert.Equal("knoel1", root.GetProperty("name").GetString());
+        Assert.Equal(1048576, root.GetProperty("memoryKiB").GetInt64());
+        Assert.Equal("Tcg", root.GetProperty("accel").GetString());
+        Assert.Equal("Custom", root.GetProperty("cpu").GetProperty("mode").GetString());
+        Assert.Equal("Forbid", root.GetProperty("cpu").GetProperty("fallback").GetString());
+        Assert.Equal("Disable", root.GetProperty("cpu").GetProperty("features")[0].GetProperty("policy").GetString());
+        Assert.Equal("f8023c16-22b1-4163-a7b5-df2452241fed", root.GetProperty("uuid").GetString());
+    }
+
+    [Fact]
+    public void The_generated_context_serves_the_definition_type()
+    {
+        var json = JsonSerializer.Serialize(Full, DomainJsonContext.Default.DomainDefinition);
+
+        Assert.Equal(Full, JsonSerializer.Deserialize(json, DomainJsonContext.Default.DomainDefinition));
+    }
+
+    [Fact]
+    public void An_unknown_field_is_rejected_with_its_path()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"name":"t1","cpu":{"mode":"Custom","modle":"Nehalem"}}""", out _, out var error));
+
+        Assert.Contains("modle", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_name_is_rejected()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"memoryKiB":262144}""", out var definition, out var error));
+
+        Assert.Null(definition);
+        Assert.Contains("name", error.Message);
+    }
+
+    [Fact]
+    public void A_null_name_is_rejected()
+    {
+        Assert.Throws<JsonException>(() => DomainJson.Deserialize("""{"name":null}"""));
+    }
+
+    [Fact]
+    public void An_unknown_enum_value_is_rejected_at_its_path()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"name":"t1","cpu":{"mode":"Turbo"}}""", out _, out var error));
+
+        Assert.Equal("cpu.mode", error.Path);
+    }
+
+    [Fact]
+    public void Malformed_JSON_is_rejected()
+    {
+        Assert.False(DomainJson.TryDeserialize("{", out _, out var error));
+        Assert.NotEmpty(error.Message);
+    }
+
+    [Fact]
+    public void JSON_null_is_rejected()
+    {
+        Assert.Throws<JsonException>(() => DomainJson.Deserialize("null"));
+    }
+}
