@@ -138,7 +138,7 @@ public static class QemuCommandLine
     {
         var size = string.Create(CultureInfo.InvariantCulture, $"size={def.MemoryKiB}k");
         return def.MaxMemoryKiB is { } max
-            ? string.Create(CultureInfo.InvariantCulture, $"{size},slots=8,maxmem={max}k")
+            ? string.Create(CultureInfo.InvariantCulture, $"{size},slots={Math.Max(1, def.MemorySlots)},maxmem={max}k")
             : size;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Virtlab.Domain.Definitions;
 using Virtlab.Domain.Json;
@@ -146,11 +145,10 @@ public sealed class StateStore
     }
 
     private static string Serialize(DomainDefinition def) =>
-        JsonSerializer.Serialize(def, DomainJsonContext.Default.DomainDefinition);
+        DomainJson.Serialize(def);
 
     private static DomainDefinition Deserialize(string json) =>
-        JsonSerializer.Deserialize(json, DomainJsonContext.Default.DomainDefinition)
-        ?? throw new VirtlabException(ErrorKind.Internal, "a stored domain definition is empty");
+        DomainJson.Deserialize(json);
 
     private static void Execute(SqliteConnection c, string sql)
     {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Virtlab.Api;
 using Virtlab.Domain.Cpu;
+using Virtlab.Domain.Defaults;
+using Virtlab.Domain.Names;
 using Virtlab.Domain.Definitions;
 using Virtlab.Domain.Sizes;
 using Virtlab.Domain.Validation;
@@ -54,32 +56,35 @@ public static class CreateRequestParser
             }
             else
             {
-                errors.Add(new("--memory", error!));
+                errors.Add(new("--memory", error));
             }
 
             foreach (var (key, value) in opts)
             {
-                if (key == "maxmemory" && ByteSize.TryParseKiB(value, SizeUnit.MiB, out var max, out var maxError))
+                if (key != "maxmemory")
+                {
+                    errors.Add(new("--memory", $"'{key}' is not understood: the form is SIZE[,maxmemory=SIZE]"));
+                }
+                else if (ByteSize.TryParseKiB(value, SizeUnit.MiB, out var max, out var maxError))
                 {
                     maxMemoryKiB = max;
                 }
                 else
                 {
-                    errors.Add(new("--memory", key == "maxmemory" ? $"maxmemory: {ByteSize.Describe(value)}" : $"'{key}' is not understood: the form is SIZE[,maxmemory=SIZE]"));
+                    errors.Add(new("--memory", "maxmemory: " + maxError));
                 }
             }
         }
 
         if (req.Cpu is { } c)
         {
-            var parsed = CpuSpec.Parse(c);
-            if (parsed.Errors.Count > 0)
+            if (CpuSpec.TryParse(c, out var parsed, out var cpuError))
             {
-                errors.AddRange(parsed.Errors.Select(e => e with { Path = "--cpu" }));
+                cpu = parsed;
             }
             else
             {
-                cpu = parsed.Cpu!;
+                errors.Add(new("--cpu", cpuError));
             }
         }
 
