@@ -66,8 +66,13 @@ public static class LibvirtDomainXml
         var reported = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var error in DomainValidator.Validate(definition))
         {
+            if (reader.UnreadPaths.Any(unread => IsAtOrUnder(error.Path, unread)))
+            {
+                continue;
+            }
+
             var path = LibvirtXmlPaths.ToXmlPath(error.Path, definition.Cpu.Features.Count, reader.SourcePaths);
-            if (!reported.Contains(path) && !reported.Any(r => path.StartsWith(r + "/", StringComparison.Ordinal)))
+            if (!reported.Any(r => path == r || path.StartsWith(r + "/", StringComparison.Ordinal)))
             {
                 errors.Add(error with { Path = path });
             }
@@ -86,6 +91,10 @@ public static class LibvirtDomainXml
         ArgumentNullException.ThrowIfNull(definition);
         return LibvirtXmlWriter.Write(definition);
     }
+
+    private static bool IsAtOrUnder(string path, string ancestor) =>
+        path == ancestor ||
+        (path.StartsWith(ancestor, StringComparison.Ordinal) && path[ancestor.Length] is '.' or '[');
 
     private static XDocument Load(string xml)
     {

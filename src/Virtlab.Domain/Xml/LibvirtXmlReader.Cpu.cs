@@ -22,6 +22,7 @@ internal sealed partial class LibvirtXmlReader
         if (mode is null)
         {
             Error(cpu.Attribute("mode")!, $"'{modeText}' is not a CPU mode Virtlab supports: use host-passthrough, host-model or custom");
+            UnreadPaths.Add(DomainPaths.Cpu);
         }
 
         Choice(cpu, "match", "Virtlab gives QEMU exactly the model and the features listed", "exact");
@@ -49,6 +50,10 @@ internal sealed partial class LibvirtXmlReader
                     {
                         SourcePaths[DomainPaths.CpuFeature(features.Count)] = PathOf(child);
                         features.Add(feature);
+                    }
+                    else
+                    {
+                        UnreadPaths.Add(DomainPaths.CpuFeatures);
                     }
 
                     break;

@@ -50,11 +50,11 @@ internal sealed partial class LibvirtXmlReader
                 case "memory":
                     hasMemory = true;
                     AllowAttributes(child, "unit");
-                    _builder.MemoryKiB = Size(child);
+                    _builder.MemoryKiB = Size(child, DomainPaths.MemoryKiB);
                     break;
                 case "currentMemory":
                     AllowAttributes(child, "unit");
-                    _builder.CurrentMemoryKiB = Size(child);
+                    _builder.CurrentMemoryKiB = Size(child, DomainPaths.CurrentMemoryKiB);
                     break;
                 case "maxMemory":
                     ReadMaxMemory(child);
@@ -212,7 +212,7 @@ internal sealed partial class LibvirtXmlReader
         }
     }
 
-    private long Size(XElement element)
+    private long Size(XElement element, string definitionPath)
     {
         if (ByteSize.TryParseLibvirtKiB(LeafText(element), element.Attribute("unit")?.Value, out var kib, out var error))
         {
@@ -220,13 +220,14 @@ internal sealed partial class LibvirtXmlReader
         }
 
         Error(element, error);
+        UnreadPaths.Add(definitionPath);
         return 0;
     }
 
     private void ReadMaxMemory(XElement element)
     {
         AllowAttributes(element, "slots", "unit");
-        _builder.MaxMemoryKiB = Size(element);
+        _builder.MaxMemoryKiB = Size(element, DomainPaths.MaxMemoryKiB);
         if (element.Attribute("slots") is { } slots &&
             TryCount(PathOf(slots), slots.Value, "a slot count", 0, out var count))
         {

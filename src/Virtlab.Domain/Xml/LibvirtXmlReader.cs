@@ -21,6 +21,12 @@ internal sealed partial class LibvirtXmlReader
     /// <summary>Where values came from, when not where <see cref="LibvirtXmlPaths"/> expects them.</summary>
     public Dictionary<string, string> SourcePaths { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Validator paths (and everything under them) whose values could not be read: an error is
+    /// already reported, and the validator's opinion of the stand-in value would only add noise.
+    /// </summary>
+    public HashSet<string> UnreadPaths { get; } = new(StringComparer.Ordinal);
+
     private void Error(string path, string message) => _errors.Add(new(path, message));
 
     private void Error(XElement element, string message) => Error(PathOf(element), message);
