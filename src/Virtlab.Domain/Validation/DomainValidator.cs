@@ -83,16 +83,10 @@ public static partial class DomainValidator
             errors.Add(new(DomainPaths.MemoryKiB, memoryMessage));
         }
 
-        if (d.CurrentMemoryKiB < DomainLimits.MinMemoryKiB)
+        // currentMemory equal to memory (what the defaults give) is fine exactly when memory is.
+        if (d.CurrentMemoryKiB != d.MemoryKiB)
         {
-            errors.Add(new(DomainPaths.CurrentMemoryKiB, d.CurrentMemoryKiB <= 0
-                ? "the balloon target is missing: leave currentMemory out to start with all of memory"
-                : $"{ByteSize.Format(d.CurrentMemoryKiB)} is too little: the guest would run out of memory; use at least {ByteSize.Format(DomainLimits.MinMemoryKiB)}"));
-        }
-        else if (memoryOk && d.CurrentMemoryKiB > d.MemoryKiB)
-        {
-            errors.Add(new(DomainPaths.CurrentMemoryKiB,
-                $"{ByteSize.Format(d.CurrentMemoryKiB)} is more than memory ({ByteSize.Format(d.MemoryKiB)}): the balloon can only take memory away; lower currentMemory or raise memory"));
+            ValidateCurrentMemory(d, memoryOk, errors);
         }
 
         if (d.MaxMemoryKiB is { } max)
@@ -121,6 +115,21 @@ public static partial class DomainValidator
         {
             errors.Add(new(DomainPaths.MemorySlots,
                 "memory slots are set but maxMemory is not: set maxMemory to turn memory hot-plug on, or leave the slots out"));
+        }
+    }
+
+    private static void ValidateCurrentMemory(DomainDefinition d, bool memoryOk, List<ValidationError> errors)
+    {
+        if (d.CurrentMemoryKiB < DomainLimits.MinMemoryKiB)
+        {
+            errors.Add(new(DomainPaths.CurrentMemoryKiB, d.CurrentMemoryKiB <= 0
+                ? "the balloon target is missing: leave currentMemory out to start with all of memory"
+                : $"{ByteSize.Format(d.CurrentMemoryKiB)} is too little: the guest would run out of memory; use at least {ByteSize.Format(DomainLimits.MinMemoryKiB)}"));
+        }
+        else if (memoryOk && d.CurrentMemoryKiB > d.MemoryKiB)
+        {
+            errors.Add(new(DomainPaths.CurrentMemoryKiB,
+                $"{ByteSize.Format(d.CurrentMemoryKiB)} is more than memory ({ByteSize.Format(d.MemoryKiB)}): the balloon can only take memory away; lower currentMemory or raise memory"));
         }
     }
 
