@@ -1,25 +1,55 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Virtlab.Domain.Definitions;
 using Virtlab.Domain.Validation;
 
 namespace Virtlab.Domain.Json;
 
-/// <summary>Reads and writes a <see cref="DomainDefinition"/> as JSON with <see cref="DomainJsonContext"/>.</summary>
+/// <summary>
+/// Reads and writes a <see cref="DomainDefinition"/> as JSON with <see cref="DomainJsonContext"/>.
+/// Read through here, not through the context directly: source-generated metadata sets an
+/// init-only property that is missing from the JSON to <c>default</c> instead of keeping its
+/// initializer (dotnet/runtime#84484), so <c>{"name":"t1"}</c> would give a null <c>Cpu</c> and
+/// no guest agent. <see cref="Deserialize"/> first fills every field left out with the
+/// definition's own default, so definitions stored before a field existed read back correctly.
+/// </summary>
 public static class DomainJson
 {
+    /// <summary>A definition with every default, as JSON; "name" is left out because it is required.</summary>
+    private static readonly string Defaults = CreateDefaults();
+
     public static string Serialize(DomainDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         return JsonSerializer.Serialize(definition, DomainJsonContext.Default.DomainDefinition);
     }
 
-    /// <summary>Reads a definition; throws <see cref="JsonException"/> for malformed JSON, unknown fields or a missing name.</summary>
+    /// <summary>
+    /// Reads a definition; fields left out get the definition's defaults. Throws
+    /// <see cref="JsonException"/> for malformed JSON, unknown fields, nulls where none belong, or
+    /// a missing name.
+    /// </summary>
     public static DomainDefinition Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return JsonSerializer.Deserialize(json, DomainJsonContext.Default.DomainDefinition)
-            ?? throw new JsonException("the JSON is null, not a domain definition");
+        var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+
+        if (node is JsonObject definition)
+        {
+            FillDefaults(definition, JsonNode.Parse(Defaults)!.AsObject());
+        }
+
+        try
+        {
+            return node.Deserialize(DomainJsonContext.Default.DomainDefinition)
+                ?? throw new JsonException("the JSON is null, not a domain definition");
+        }
+        catch (JsonException e) when (e.Path is not null)
+        {
+            // Positions would point into the filled-in document, not the user's: the path says where.
+            throw new JsonException(WithoutPosition(e.Message), e.Path, null, null, e);
+        }
     }
 
     /// <summary>
@@ -47,6 +77,30 @@ public static class DomainJson
         }
     }
 
+    private static string CreateDefaults()
+    {
+        var defaults = JsonSerializer.SerializeToNode(new DomainDefinition { Name = "" }, DomainJsonContext.Default.DomainDefinition)!.AsObject();
+        defaults.Remove("name");
+        return defaults.ToJsonString();
+    }
+
+    /// <summary>Adds each property of <paramref name="defaults"/> that <paramref name="target"/> lacks, recursing into objects (an explicit null stays null).</summary>
+    private static void FillDefaults(JsonObject target, JsonObject defaults)
+    {
+        foreach (var (name, value) in defaults.ToList())
+        {
+            if (!target.TryGetPropertyValue(name, out var existing))
+            {
+                defaults.Remove(name);
+                target[name] = value;
+            }
+            else if (existing is JsonObject inner && value is JsonObject innerDefaults)
+            {
+                FillDefaults(inner, innerDefaults);
+            }
+        }
+    }
+
     private static string ToDomainPath(string? jsonPath)
     {
         if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
@@ -55,5 +109,16 @@ public static class DomainJson
         }
 
         return jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
+    }
+
+    private static string WithoutPosition(string message)
+    {
+        var at = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            at = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        }
+
+        return at < 0 ? message : message[..at];
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Virtlab.Domain.Cpu;
 using Virtlab.Domain.Definitions;
 
@@ -81,7 +82,7 @@ public static partial class DomainValidator
             else if (firstIndex.TryGetValue(feature.Name, out var first))
             {
                 errors.Add(new(DomainPaths.CpuFeature(i),
-                    $"'{feature.Name}' is already listed at {DomainPaths.CpuFeature(first)}: list each feature once, with one policy"));
+                    string.Create(CultureInfo.InvariantCulture, $"'{feature.Name}' is already listed as feature {first + 1}: list each feature once, with one policy")));
             }
             else
             {

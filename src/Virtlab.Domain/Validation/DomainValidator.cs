@@ -64,7 +64,7 @@ public static partial class DomainValidator
         else if (d.Vcpus > d.MaxVcpus && d.MaxVcpus >= 1)
         {
             errors.Add(new(DomainPaths.Vcpus, Invariant(
-                $"{d.Vcpus} vCPUs at start is more than the maximum of {d.MaxVcpus} (maxVcpus): raise maxVcpus to {d.Vcpus} or start with fewer")));
+                $"{d.Vcpus} vCPUs at start is more than the maximum of {d.MaxVcpus}: raise the maximum to {d.Vcpus} or start with fewer")));
         }
     }
 

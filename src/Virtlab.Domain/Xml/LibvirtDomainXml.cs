@@ -63,7 +63,7 @@ public static class LibvirtDomainXml
         }
 
         var definition = DomainDefaults.Apply(read);
-        var reported = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var reported = errors.Select(e => e.Path).ToList();
         foreach (var error in DomainValidator.Validate(definition))
         {
             if (reader.UnreadPaths.Any(unread => IsAtOrUnder(error.Path, unread)))

@@ -46,6 +46,67 @@ public sealed class DomainJsonTests
     }
 
     [Fact]
+    public void Fields_left_out_of_the_JSON_keep_the_definitions_defaults()
+    {
+        Assert.Equal(new DomainDefinition { Name = "t1" }, DomainJson.Deserialize("""{"name":"t1"}"""));
+    }
+
+    [Fact]
+    public void Fields_left_out_of_a_nested_object_keep_their_defaults()
+    {
+        var d = DomainJson.Deserialize("""{"name":"t1","balloon":{"deflateOnOom":true},"cpu":{"mode":"Custom","model":"Nehalem"}}""");
+
+        Assert.Equal(new BalloonDefinition { StatsPeriodSeconds = 2, DeflateOnOom = true }, d.Balloon);
+        Assert.Equal(new CpuDefinition { Mode = CpuMode.Custom, Model = "Nehalem" }, d.Cpu);
+        Assert.True(d.GuestAgent);
+    }
+
+    [Fact]
+    public void An_explicit_null_balloon_stays_null()
+    {
+        Assert.Null(DomainJson.Deserialize("""{"name":"t1","balloon":null}""").Balloon);
+    }
+
+    [Fact]
+    public void A_definition_stored_before_a_field_existed_reads_back_with_that_fields_default()
+    {
+        var stored = DomainJson.Serialize(Full with { MemorySlots = 0, MaxMemoryKiB = null }).Replace("\"memorySlots\":0,", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("memorySlots", stored, StringComparison.Ordinal);
+
+        Assert.Equal(Full with { MemorySlots = 0, MaxMemoryKiB = null }, DomainJson.Deserialize(stored));
+    }
+
+    [Fact]
+    public void A_property_given_twice_is_rejected()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"name":"t1","name":"t2"}""", out _, out var error));
+        Assert.StartsWith("Duplicate property 'name'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_say_where_by_path_not_by_a_position_in_a_rewritten_document()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"name":"t1","vcpus":"two"}""", out _, out var error));
+
+        Assert.Equal("vcpus", error.Path);
+        Assert.DoesNotContain("LineNumber", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_JSON_keeps_its_position()
+    {
+        Assert.False(DomainJson.TryDeserialize("{\"name\":", out _, out var error));
+        Assert.Contains("LineNumber", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_null_CPU_is_rejected()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"name":"t1","cpu":null}""", out _, out var error));
+        Assert.Equal("cpu", error.Path);
+    }
+
+    [Fact]
     public void A_definition_without_balloon_survives_a_round_trip()
     {
         var noBalloon = Full with { Balloon = null, Pmu = null };
@@ -90,7 +151,7 @@ public sealed class DomainJsonTests
         Assert.False(DomainJson.TryDeserialize("""{"memoryKiB":262144}""", out var definition, out var error));
 
         Assert.Null(definition);
-        Assert.Contains("name", error.Message);
+        Assert.Contains("name", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

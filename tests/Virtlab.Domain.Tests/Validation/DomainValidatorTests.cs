@@ -81,7 +81,7 @@ public sealed class DomainValidatorTests
 
         Assert.Equal(new ValidationError(
             "vcpus",
-            "5 vCPUs at start is more than the maximum of 4 (maxVcpus): raise maxVcpus to 5 or start with fewer"), error);
+            "5 vCPUs at start is more than the maximum of 4: raise the maximum to 5 or start with fewer"), error);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class DomainValidatorTests
 
         Assert.Equal(new ValidationError(
             "cpu.features[2]",
-            "'avx' is already listed at cpu.features[0]: list each feature once, with one policy"), error);
+            "'avx' is already listed as feature 1: list each feature once, with one policy"), error);
     }
 
     [Fact]
