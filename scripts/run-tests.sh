@@ -21,15 +21,13 @@ for p in "${projects[@]}"; do
   echo "== $p"
   dotnet test "$p" -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
-  line=$(grep -E '(Passed|Failed)!? +- Failed: ' "$log" | tail -1)
-  if [ -z "$line" ]; then
+  if ! grep -qE '^Total tests: [0-9]+' "$log"; then
     echo "run-tests: no test summary from $p (build failure?)"
     status=1
     continue
   fi
-  f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line")
-  pa=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")
-  s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+  count() { grep -E "^ +$1: +[0-9]+" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+  pa=$(count Passed) f=$(count Failed) s=$(count Skipped)
   passed=$((passed + pa)) failed=$((failed + f)) skipped=$((skipped + s))
   [ "$rc" -ne 0 ] && status=1
 done

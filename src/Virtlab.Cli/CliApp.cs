@@ -13,7 +13,7 @@ internal static class CliApp
         {
             LifecycleCommands.Create(), LifecycleCommands.Define(), LifecycleCommands.Start(), LifecycleCommands.Shutdown(),
             LifecycleCommands.Destroy(), LifecycleCommands.Undefine(),
-            InfoCommands.List(), InfoCommands.DomInfo(), InfoCommands.DumpXml(), InfoCommands.Console(),
+            InfoCommands.List(), InfoCommands.DomInfo(), InfoCommands.DumpXml(), InfoCommands.ConsoleLog(),
             InfoCommands.Capabilities(), InfoCommands.Version(),
             PassthroughCommands.AgentCommand(), PassthroughCommands.MonitorCommand(),
             DaemonCommands.Daemon(),

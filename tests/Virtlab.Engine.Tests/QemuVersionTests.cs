@@ -29,7 +29,17 @@ public sealed class QemuVersionTests
     public void Given_garbage_then_parse_returns_null() => Assert.Null(QemuVersion.Parse("not qemu"));
 
     [Fact]
-    public void Given_cpu_help_output_then_model_names_are_listed()
+    public void Given_qemu_10_cpu_help_output_then_model_names_are_listed()
+    {
+        const string help = "Available CPUs:\n  486                   (alias configured by machine type)\n  Nehalem-v1            Intel Core i7 9xx (Nehalem Class Core i7)\n  qemu64                QEMU Virtual CPU version 2.5+\n\nRecognized CPUID flags:\n  fpu vme\n";
+
+        var models = QemuCpuModels.Parse(help);
+
+        Assert.Equal(new[] { "486", "Nehalem-v1", "qemu64" }, models.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Given_older_cpu_help_output_then_model_names_are_listed()
     {
         const string help = "Available CPUs:\nx86 486                   (alias configured by machine type)\nx86 Nehalem-v1            Intel Core i7 9xx (Nehalem Class Core i7)\nx86 qemu64                QEMU Virtual CPU version 2.5+\n\nRecognized CPUID flags:\n  fpu vme\n";
 

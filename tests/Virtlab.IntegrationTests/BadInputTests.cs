@@ -27,7 +27,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Theory]
     [InlineData("unknown CPU model", new[] { "--cpu", "Nehalemm" }, "unknown CPU model 'Nehalemm'")]
     [InlineData("bad size", new[] { "--memory", "12QB" }, "'12QB'")]
-    [InlineData("vcpus above maxvcpus", new[] { "--vcpus", "4,maxvcpus=2" }, "maxvcpus")]
+    [InlineData("vcpus above maxvcpus", new[] { "--vcpus", "4,maxvcpus=2" }, "more than the maximum of 2")]
     [InlineData("missing image", new[] { "--image", "/nonexistent/image" }, "does not exist")]
     public async Task Create_with_bad_options_fails_clearly_and_defines_nothing(string what, string[] options, string expected)
     {
@@ -83,7 +83,7 @@ public sealed class BadInputTests : IAsyncLifetime
                 <disk type='file' device='disk'><source file='/tmp/x.qcow2'/></disk>
               </devices>
             </domain>
-            """);
+            """, TestContext.Current.CancellationToken);
 
         var r = await _host.RunAsync("define", xml);
 
@@ -116,8 +116,14 @@ public sealed class BadInputTests : IAsyncLifetime
               <memory unit='MiB'>256</memory>
               <vcpu>1</vcpu>
               <os><type arch='x86_64' machine='pc'>hvm</type><cmdline>virtlab.agent=off</cmdline></os>
+              <devices>
+                <channel type='unix'>
+                  <source mode='bind'/>
+                  <target type='virtio' name='org.qemu.guest_agent.0'/>
+                </channel>
+              </devices>
             </domain>
-            """);
+            """, TestContext.Current.CancellationToken);
         await _host.OkAsync("define", xml);
 
         var r = await _host.RunAsync("start", "noagent", "--wait-agent=8");

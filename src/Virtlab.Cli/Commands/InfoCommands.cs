@@ -51,7 +51,7 @@ internal static class InfoCommands
         return cmd;
     }
 
-    public static Command Console()
+    public static Command ConsoleLog()
     {
         var name = new Argument<string>("NAME");
         var log = new Option<bool>("--log") { Description = "print the serial console log (the interactive console is not supported)" };

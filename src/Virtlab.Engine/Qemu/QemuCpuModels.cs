@@ -26,21 +26,40 @@ public static class QemuCpuModels
         return Parse(output);
     }
 
-    /// <summary>Lines look like "x86 Nehalem  (alias configured by machine type)"; the list ends at the first blank line.</summary>
+    /// <summary>
+    /// Parses the "Available CPUs:" block: QEMU 10 writes "  Nehalem   Intel Core i7 9xx ...",
+    /// older versions "x86 Nehalem ...". The block ends at the first blank line.
+    /// </summary>
     public static IReadOnlySet<string> Parse(string help)
     {
         var models = new HashSet<string>(StringComparer.Ordinal);
+        var inList = false;
         foreach (var line in help.Split('\n'))
         {
-            if (line.Length == 0 && models.Count > 0)
+            if (line.StartsWith("Available CPUs", StringComparison.Ordinal))
             {
-                break;
+                inList = true;
+                continue;
+            }
+
+            if (line.Trim().Length == 0)
+            {
+                if (inList && models.Count > 0)
+                {
+                    break;
+                }
+
+                continue;
             }
 
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 2 && parts[0] == "x86")
+            if (parts[0] == "x86" && parts.Length >= 2)
             {
                 models.Add(parts[1]);
+            }
+            else if (inList && char.IsWhiteSpace(line[0]))
+            {
+                models.Add(parts[0]);
             }
         }
 

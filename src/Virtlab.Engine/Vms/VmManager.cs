@@ -82,7 +82,7 @@ public sealed partial class VmManager : IAsyncDisposable
             vcpus = (await vm.Qmp.QueryCpusFastAsync(cancellationToken).ConfigureAwait(false)).Count;
             if (def.Balloon is not null)
             {
-                used = await vm.Qmp.QueryBalloonAsync(cancellationToken).ConfigureAwait(false) / 1024;
+                used = (await vm.Qmp.QueryBalloonAsync(cancellationToken).ConfigureAwait(false)).Actual / 1024;
             }
 
             state = DomainStateFromQmp(await vm.Qmp.QueryStatusAsync(cancellationToken).ConfigureAwait(false));
@@ -129,7 +129,7 @@ public sealed partial class VmManager : IAsyncDisposable
     private static DomainState StateOf(VmInstance vm) =>
         vm.Process.HasExited ? DomainState.ShutOff : vm.Paused ? DomainState.Paused : DomainState.Running;
 
-    private static DomainState DomainStateFromQmp(Virtlab.Qmp.QmpStatus status) => status.Status switch
+    private static DomainState DomainStateFromQmp(Virtlab.Qmp.StatusInfo status) => status.Status switch
     {
         "running" => DomainState.Running,
         "paused" or "suspended" or "postmigrate" or "finish-migrate" or "inmigrate" or "prelaunch" or "restore-vm" or "save-vm" => DomainState.Paused,

@@ -98,7 +98,7 @@ public sealed class VirtlabHost : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            var status = (await AgentAsync(name, $$"""{"execute":"guest-exec-status","arguments":{"pid":{{pid}}}}"""))["return"]!;
+            var status = (await AgentAsync(name, "{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}"))["return"]!;
             if (status["exited"]!.GetValue<bool>())
             {
                 var data = status["out-data"]?.GetValue<string>();
