@@ -19,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 script_file="$here/build-image.sh"
 init_file="$here/init"
-probe_file="$here/probe/probe.c"
+probe_dir="$here/probe"
 
 cache_root=${VIRTLAB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/virtlab}
 images_dir="$cache_root/images"
@@ -109,7 +109,7 @@ kernel_release=${kernel_pkg#linux-image-}
 
 key=$( { printf 'kernel %s %s\nbusybox-static %s\nqemu-guest-agent %s\n' \
            "$kernel_pkg" "$kernel_version" "$busybox_version" "$qga_version"
-         for f in "$script_file" "$init_file" "$probe_file"; do sha256sum <"$f"; done; } |
+         for f in "$script_file" "$init_file" "$probe_dir"/*.c "$probe_dir"/*.h; do [ -e "$f" ] && sha256sum <"$f"; done; } |
        sha256sum | cut -c1-16)
 image_dir="$images_dir/$key"
 
@@ -255,7 +255,7 @@ mkdir -p "$root/etc/qemu"
 
 # -- the probe
 mkdir -p "$root/usr/bin"
-gcc -std=c99 -static -O2 -s -Wall -Wextra -o "$root/usr/bin/virtlab-probe" "$probe_file"
+gcc -std=c99 -static -O2 -s -Wall -Wextra -I"$probe_dir" -o "$root/usr/bin/virtlab-probe" "$probe_dir"/*.c
 
 # -- /init, /etc, helpers
 install -m 0755 "$init_file" "$root/init"

@@ -19,8 +19,8 @@
  *   virtlab-probe version                   {"probe":"virtlab-probe","version":1}
  *
  * Built by guest/build-image.sh with `gcc -static -O2` and installed as /usr/bin/virtlab-probe.
- * Later work adds subcommands here (heartbeat, memory dirtier, PMU probe): keep each one a
- * cmd_xxx() function and a line in the table in main().
+ * Later work adds subcommands (heartbeat, memory dirtier, PMU probe) in files of their own
+ * (guest/probe/*.c, declared in probe.h): each is a cmd_xxx() function and a line in the table in main().
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +33,8 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "probe.h"
 
 #define PROBE_VERSION 1
 

@@ -1,0 +1,11 @@
+/*
+ * Subcommands of virtlab-probe that live in their own files (guest/probe/*.c; every .c file
+ * here is compiled into the one static binary). Each is int cmd_xxx(int argc, char **argv)
+ * and has a line in the table in probe.c's main().
+ */
+#ifndef VIRTLAB_PROBE_H
+#define VIRTLAB_PROBE_H
+
+/* Feature files declare their commands below, one line each. */
+
+#endif

@@ -1,0 +1,3 @@
+section "Done"
+vl destroy "$vm"
+vl list --all
