@@ -22,6 +22,17 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            // One line that says what is wrong and where to look, instead of the whole help text.
+            var command = parse.CommandResult.Command;
+            var where = command == root ? "virtlab --help" : $"virtlab {command.Name} --help";
+            var errors = string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')));
+            await Console.Error.WriteLineAsync($"error: {errors} (see '{where}')").ConfigureAwait(false);
+            return 2;
+        }
+
+        return await parse.InvokeAsync().ConfigureAwait(false);
     }
 }
