@@ -6,23 +6,10 @@ namespace Virtlab.IntegrationTests;
 /// Wrong input gets one clear line on stderr, a non-zero exit, nothing half-done, and a VM that
 /// is already running is untouched by all of it.
 /// </summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests(SurvivorFixture fixture) : IClassFixture<SurvivorFixture>
 {
-    private readonly VirtlabHost _host = new();
-    private int _pid;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (File.Exists("/usr/bin/qemu-system-x86_64") && File.Exists(Path.Combine(Requirements.DefaultImageDir, "initrd.img")))
-        {
-            _pid = await _host.CreateAsync("survivor");
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-    }
+    private readonly VirtlabHost _host = fixture.Host;
+    private readonly int _pid = fixture.Pid;
 
     [Theory]
     [InlineData("unknown CPU model", new[] { "--cpu", "Nehalemm" }, "unknown CPU model 'Nehalemm'")]
