@@ -9,7 +9,7 @@ namespace Virtlab.Qmp;
 internal sealed partial class QmpConnection : IAsyncDisposable
 {
     private readonly Stream _stream;
-    private readonly JsonLineReader _reader;
+    private readonly Wire.LineReader _reader;
     private readonly JsonLineWriter _writer;
     private readonly ConcurrentDictionary<string, PendingCommand> _pending = new(StringComparer.Ordinal);
     private readonly QmpEventDispatcher _dispatcher;
@@ -22,7 +22,7 @@ internal sealed partial class QmpConnection : IAsyncDisposable
     public QmpConnection(Stream stream, int maxMessageBytes, Action<string>? log)
     {
         _stream = stream;
-        _reader = new JsonLineReader(stream, maxMessageBytes);
+        _reader = new Wire.LineReader(stream, maxMessageBytes);
         _writer = new JsonLineWriter(stream);
         _logHook = log;
         _dispatcher = new QmpEventDispatcher(Log);

@@ -1,30 +1,23 @@
 using System.Net.Sockets;
+using Virtlab.Wire;
 
 namespace Virtlab.Qmp;
 
-/// <summary>Transport layer: a connected unix stream socket, nothing else.</summary>
+/// <summary>Transport layer: a connected unix stream socket; a failure is a <see cref="QmpErrorKind.ConnectFailed"/>.</summary>
 internal static class UnixSocketTransport
 {
     public static async Task<Stream> ConnectAsync(string socketPath, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
+            return await UnixSocket.ConnectAsync(socketPath, cancellationToken);
         }
         catch (SocketException e)
         {
-            socket.Dispose();
             throw new QmpException(
                 QmpErrorKind.ConnectFailed,
                 $"cannot connect to the QMP socket {socketPath}: {e.Message} ({e.SocketErrorCode})",
                 e);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 }

@@ -1,8 +1,11 @@
-namespace Virtlab.Qmp;
+namespace Virtlab.Wire;
 
-/// <summary>Framing layer, inbound: splits the byte stream into newline-terminated lines.
-/// One reader at a time; the returned memory is valid until the next call.</summary>
-internal sealed class JsonLineReader
+/// <summary>
+/// Framing, inbound: splits a byte stream into newline-terminated lines, for the two
+/// newline-delimited JSON protocols Virtlab speaks (QMP and the guest agent). One reader at a
+/// time; the returned memory is valid until the next call.
+/// </summary>
+public sealed class LineReader
 {
     private readonly Stream _stream;
     private readonly int _maxLineBytes;
@@ -10,7 +13,7 @@ internal sealed class JsonLineReader
     private int _start;
     private int _end;
 
-    public JsonLineReader(Stream stream, int maxLineBytes)
+    public LineReader(Stream stream, int maxLineBytes)
     {
         _stream = stream;
         _maxLineBytes = maxLineBytes;
@@ -37,7 +40,7 @@ internal sealed class JsonLineReader
             }
 
             scanFrom = MakeRoom(_end);
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 return null;
