@@ -12,7 +12,7 @@ packages_backports=(qemu-system-x86 qemu-utils)
 # initramfs, vmlinux extraction from the bzImage, modinfo for module dependencies.
 # libglib2.0-0 .. libudev1: the shared libraries the guest's qemu-ga (bookworm-backports) is
 # linked against; the image build copies them from the host (QEMU itself pulls them in too).
-packages_stable=(gcc libc6-dev cpio xz-utils kmod gzip iproute2 iputils-ping procps
+packages_stable=(gcc libc6-dev zlib1g-dev cpio xz-utils kmod gzip iproute2 iputils-ping procps
                  libglib2.0-0 libpcre2-8-0 libnuma1 liburing2 libudev1)
 
 have_all() {

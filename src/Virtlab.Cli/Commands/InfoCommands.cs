@@ -96,7 +96,7 @@ internal static class InfoCommands
 
             System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Compiled against library: Virtlab {v.Virtlab}"));
             System.Console.WriteLine($"Using library: Virtlab {v.Virtlab}");
-            System.Console.WriteLine($"Using API: QEMU {v.Virtlab}");
+            System.Console.WriteLine("Using API: Virtlab v1 (HTTP/JSON on the daemon socket)");
             System.Console.WriteLine($"Running hypervisor: QEMU {v.Qemu}");
             System.Console.WriteLine($"Running daemon: virtlabd pid {v.DaemonPid}, home {v.Home}");
         });
