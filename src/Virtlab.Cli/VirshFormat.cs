@@ -76,6 +76,11 @@ internal static class VirshFormat
         rows.Add(("KVM", c.KvmUsable ? "usable: " + c.KvmReason : "not usable: " + c.KvmReason));
         rows.Add(("Accelerator", $"{c.DefaultAccel} ({c.DefaultAccelReason})"));
         rows.Add(("CPU models", string.Create(CultureInfo.InvariantCulture, $"{c.CpuModels.Count}: {string.Join(' ', c.CpuModels)}")));
+        if (c.MachineTypes is { Count: > 0 } machines)
+        {
+            rows.Add(("Machine types", string.Create(CultureInfo.InvariantCulture, $"{machines.Count}: {string.Join(", ", machines)}")));
+        }
+
         rows.Add(("Guest image", c.ImageDir is null ? c.ImageProblem ?? "not built" : $"{c.ImageDir} (kernel {c.ImageKernelRelease ?? "?"})"));
         return Rows(rows);
     }
