@@ -9,20 +9,10 @@ namespace Virtlab.IntegrationTests.CpuClock;
 /// The talk's clock trap on a live guest: a paused guest's clock stops, so after resume its wall
 /// clock lags the host by the pause; domtime --sync (or resume --sync-time) corrects it.
 /// </summary>
-public sealed partial class ClockTests : IAsyncLifetime
+public sealed partial class ClockTests(ClockGuestFixture guest) : IClassFixture<ClockGuestFixture>
 {
     private const string Vm = "clk";
-    private readonly VirtlabHost _host = new();
-
-    public async ValueTask InitializeAsync()
-    {
-        if (File.Exists("/usr/bin/qemu-system-x86_64") && File.Exists(Path.Combine(Requirements.DefaultImageDir, "initrd.img")))
-        {
-            await _host.CreateAsync(Vm, "--memory", "256M", "--image", ImageOfThisTree.Path);
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    private readonly VirtlabHost _host = guest.Host;
 
     [Fact]
     public async Task After_a_5_second_pause_the_guest_clock_is_at_least_4_seconds_behind_and_domtime_sync_brings_it_within_1_second()

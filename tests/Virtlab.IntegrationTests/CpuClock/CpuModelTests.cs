@@ -7,21 +7,11 @@ namespace Virtlab.IntegrationTests.CpuClock;
 /// What the guest really sees of its CPU, on one live Nehalem guest: its /proc/cpuinfo against the
 /// host's, QEMU's models and what the accelerator cannot give, our compatibility check, and the PMU.
 /// </summary>
-public sealed class CpuModelTests : IAsyncLifetime
+public sealed class CpuModelTests(NehalemGuestFixture guest) : IClassFixture<NehalemGuestFixture>
 {
     private const string Vm = "neh";
-    private readonly VirtlabHost _host = new();
-    private int _pid;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (File.Exists("/usr/bin/qemu-system-x86_64") && File.Exists(Path.Combine(Requirements.DefaultImageDir, "initrd.img")))
-        {
-            _pid = await _host.CreateAsync(Vm, "--cpu", "Nehalem", "--memory", "256M", "--image", ImageOfThisTree.Path);
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    private readonly VirtlabHost _host = guest.Host;
+    private readonly int _pid = guest.Pid;
 
     [Fact]
     public async Task Guest_cpuinfo_diff_host_on_a_Nehalem_guest_shows_its_model_flags_and_Missing_and_Added_lists()
