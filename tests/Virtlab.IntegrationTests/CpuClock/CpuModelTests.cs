@@ -121,6 +121,8 @@ public sealed class CpuModelTests(NehalemGuestFixture guest) : IClassFixture<Neh
         var r = JsonNode.Parse(await _host.OkAsync("guest-pmu", Vm, "--json"))!;
 
         var events = r["events"]!.AsArray();
+        Assert.Equal("on", r["pmuSetting"]!.GetValue<string>());
+        Assert.Contains("(pmu on)", text, StringComparison.Ordinal);
         Assert.Equal(8, events.Count(e => e!["kind"]!.GetValue<string>() == "architectural"));
         Assert.Contains("Verdict:", text, StringComparison.Ordinal);
         Assert.Contains(events, e => e!["kind"]!.GetValue<string>() == "software" && e["ok"]!.GetValue<bool>());
@@ -132,6 +134,18 @@ public sealed class CpuModelTests(NehalemGuestFixture guest) : IClassFixture<Neh
             Assert.Contains("software events only", r["driver"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.DoesNotContain("cpu", r["eventSources"]!.AsArray().Select(d => d!.GetValue<string>()));
         }
+    }
+
+    [Fact]
+    public async Task A_pmu_setting_other_than_on_or_off_is_refused()
+    {
+        Requirements.QemuAndImage();
+
+        var r = await _host.RunAsync("create", "pmu", "--pmu", "maybe");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("'maybe' is not a PMU setting: use on or off", r.Stderr, StringComparison.Ordinal);
+        await AssertNehalemUnharmed();
     }
 
     [Fact]

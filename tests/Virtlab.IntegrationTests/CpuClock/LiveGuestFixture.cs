@@ -34,8 +34,8 @@ public abstract class LiveGuestFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A live Nehalem guest, 1 vCPU, 256 MiB.</summary>
-public sealed class NehalemGuestFixture() : LiveGuestFixture("neh", "--cpu", "Nehalem", "--memory", "256M");
+/// <summary>A live Nehalem guest, 1 vCPU, 256 MiB, with its PMU asked for (pmu=on).</summary>
+public sealed class NehalemGuestFixture() : LiveGuestFixture("neh", "--cpu", "Nehalem", "--memory", "256M", "--pmu", "on");
 
 /// <summary>A live default-CPU guest, 1 vCPU, 256 MiB, for the clock tests.</summary>
 public sealed class ClockGuestFixture() : LiveGuestFixture("clk", "--memory", "256M");
