@@ -17,6 +17,8 @@
  *                                           hold it SECONDS (default forever); SIGTERM/SIGINT
  *                                           free it and exit 0 after {"released_mib":N}
  *   virtlab-probe version                   {"probe":"virtlab-probe","version":1}
+ *   virtlab-probe pmu                       the guest's PMU: driver line, arch_perfmon, event
+ *                                           sources, perf_event_open of each architectural event
  *
  * Built by guest/build-image.sh with `gcc -static -O2` and installed as /usr/bin/virtlab-probe.
  * Later work adds subcommands (heartbeat, memory dirtier, PMU probe) in files of their own
@@ -320,6 +322,7 @@ static const struct command commands[] = {
     {"watch", cmd_watch, "watch [INTERVAL_MS] [COUNT]"},
     {"hold", cmd_hold, "hold MIB [SECONDS]"},
     {"version", cmd_version, "version"},
+    {"pmu", cmd_pmu, "pmu"},
 };
 
 static int usage(void)

@@ -7,5 +7,6 @@
 #define VIRTLAB_PROBE_H
 
 /* Feature files declare their commands below, one line each. */
+int cmd_pmu(int argc, char **argv); /* pmu.c: hardware performance counters seen by the guest */
 
 #endif

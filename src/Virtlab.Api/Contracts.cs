@@ -37,7 +37,8 @@ public sealed record CreateRequest(
     string? Cpu = null,
     string? Image = null,
     string? Accel = null,
-    int? WaitAgentSeconds = null);
+    int? WaitAgentSeconds = null,
+    string? Pmu = null);
 
 public sealed record DefineRequest(string Xml);
 
@@ -71,4 +72,5 @@ public sealed record CapabilitiesInfo(
     IReadOnlyList<string> CpuModels,
     string? ImageDir,
     string? ImageKernelRelease,
-    string? ImageProblem);
+    string? ImageProblem,
+    IReadOnlyList<string>? MachineTypes = null);

@@ -17,6 +17,9 @@ internal static class CliApp
             InfoCommands.Capabilities(), InfoCommands.Version(),
             PassthroughCommands.AgentCommand(), PassthroughCommands.MonitorCommand(),
             DaemonCommands.Daemon(),
+            CpuCommands.CpuModels(), CpuCommands.CpuModelExpand(), CpuCommands.GuestCpuInfo(), CpuCommands.CpuCompare(),
+            CpuCommands.CpuBaseline(), CpuCommands.GuestPmu(),
+            ClockCommands.Suspend(), ClockCommands.Resume(), ClockCommands.DomTime(), ClockCommands.GuestClock(),
         })
         {
             root.Subcommands.Add(command);

@@ -76,6 +76,13 @@ internal static class VirshFormat
         rows.Add(("KVM", c.KvmUsable ? "usable: " + c.KvmReason : "not usable: " + c.KvmReason));
         rows.Add(("Accelerator", $"{c.DefaultAccel} ({c.DefaultAccelReason})"));
         rows.Add(("CPU models", string.Create(CultureInfo.InvariantCulture, $"{c.CpuModels.Count}: {string.Join(' ', c.CpuModels)}")));
+        if (c.MachineTypes is { Count: > 0 } machines)
+        {
+            // The aliased and unversioned types in full; the versioned ones (pc-i440fx-2.4 …) counted.
+            var shown = machines.Where(m => m.Contains("(alias", StringComparison.Ordinal) || !m.Any(char.IsAsciiDigit)).ToList();
+            rows.Add(("Machine types", string.Create(CultureInfo.InvariantCulture, $"{machines.Count}: {string.Join(", ", shown)}, and {machines.Count - shown.Count} versioned types (--json lists all)")));
+        }
+
         rows.Add(("Guest image", c.ImageDir is null ? c.ImageProblem ?? "not built" : $"{c.ImageDir} (kernel {c.ImageKernelRelease ?? "?"})"));
         return Rows(rows);
     }

@@ -19,7 +19,7 @@ internal static class Endpoints
             Environment.ProcessId,
             paths.Home));
 
-        v1.MapGet("/capabilities", () => vms.Capabilities());
+        v1.MapGet("/capabilities", (CancellationToken ct) => vms.CapabilitiesAsync(ct));
 
         v1.MapPost("/daemon/stop", (IHostApplicationLifetime life) =>
         {
@@ -89,6 +89,8 @@ internal static class Endpoints
 
         v1.MapPost("/domains/{name}/monitor-command", async (string name, JsonCommandRequest req, CancellationToken ct) =>
             new JsonCommandReply(await vms.MonitorCommandAsync(name, req.Command, ct).ConfigureAwait(false)));
+
+        CpuClockEndpoints.Map(v1, vms);
     }
 
     private static string QemuVersionOrProblem(VmManager vms)

@@ -13,13 +13,14 @@ internal static class LifecycleCommands
         var cpu = new Option<string?>("--cpu") { Description = "CPU model[,+feature,-feature], host-passthrough or host-model" };
         var image = new Option<string?>("--image") { Description = "default, or a directory with vmlinux|vmlinuz and initrd.img" };
         var accel = new Option<string?>("--accel") { Description = "auto (default), kvm or tcg" };
+        var pmu = new Option<string?>("--pmu") { Description = "on|off: the virtual PMU (QEMU's pmu=; only KVM gives one)" };
         var waitAgent = WaitAgentOption();
-        var cmd = new Command("create", "define a domain and start it from the default image") { name, vcpus, memory, cpu, image, accel, waitAgent };
+        var cmd = new Command("create", "define a domain and start it from the default image") { name, vcpus, memory, cpu, image, accel, pmu, waitAgent };
         cmd.Handle(async (p, client, ct) =>
         {
             var req = new CreateRequest(
                 p.GetValue(name)!, p.GetValue(vcpus), p.GetValue(memory), p.GetValue(cpu), p.GetValue(image), p.GetValue(accel),
-                WaitAgentSeconds(p, waitAgent));
+                WaitAgentSeconds(p, waitAgent), p.GetValue(pmu));
             var info = await client.PostAsync("v1/domains", req, ApiJsonContext.Default.CreateRequest, ApiJsonContext.Default.DomainInfo, ct).ConfigureAwait(false);
             Console.WriteLine($"Domain '{info.Name}' created and started ({info.Accel}: {info.AccelReason})");
             if (req.WaitAgentSeconds is not null)

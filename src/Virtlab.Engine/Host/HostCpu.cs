@@ -6,14 +6,23 @@ namespace Virtlab.Engine.Host;
 /// <summary>The host CPU as /proc/cpuinfo describes its first processor.</summary>
 public static class HostCpu
 {
-    public static HostCpuInfo Read(string cpuinfoPath = "/proc/cpuinfo")
+    public static HostCpuInfo Read(string cpuinfoPath = "/proc/cpuinfo") => Parse(File.ReadLines(cpuinfoPath));
+
+    /// <summary>Parses the first processor of a /proc/cpuinfo text (the host's, or a guest's read through its agent).</summary>
+    public static HostCpuInfo Parse(IEnumerable<string> cpuinfoLines)
     {
+        ArgumentNullException.ThrowIfNull(cpuinfoLines);
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(cpuinfoPath))
+        foreach (var line in cpuinfoLines)
         {
-            if (line.Length == 0)
+            if (line.Trim().Length == 0)
             {
-                break;
+                if (fields.Count > 0)
+                {
+                    break;
+                }
+
+                continue;
             }
 
             var colon = line.IndexOf(':', StringComparison.Ordinal);

@@ -88,6 +88,14 @@ public static class CreateRequestParser
             }
         }
 
+        bool? pmu = req.Pmu switch
+        {
+            null => null,
+            "on" => true,
+            "off" => false,
+            var other => AddError(errors, new("--pmu", $"'{other}' is not a PMU setting: use on or off")),
+        };
+
         if (req.Accel is { } a && !Enum.TryParse(a, ignoreCase: true, out accel))
         {
             errors.Add(new("--accel", $"'{a}' is not an accelerator: use auto, kvm or tcg"));
@@ -112,6 +120,7 @@ public static class CreateRequestParser
             CurrentMemoryKiB = memoryKiB,
             MaxMemoryKiB = maxMemoryKiB,
             Cpu = cpu,
+            Pmu = pmu,
             Accel = accel,
             Os = new OsDefinition { Image = req.Image is null or "default" ? null : Path.GetFullPath(req.Image) },
         });
@@ -147,5 +156,11 @@ public static class CreateRequestParser
         }
 
         return (parts[0].Trim(), opts);
+    }
+
+    private static bool? AddError(List<ValidationError> errors, ValidationError error)
+    {
+        errors.Add(error);
+        return null;
     }
 }

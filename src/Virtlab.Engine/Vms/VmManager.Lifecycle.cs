@@ -204,6 +204,8 @@ public sealed partial class VmManager
             }
         }
 
+        ValidateCpuAgainstQemu(def, problems);
+
         if (problems.Count > 0)
         {
             throw new VirtlabException(problems);
