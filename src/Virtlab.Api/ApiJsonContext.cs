@@ -20,4 +20,11 @@ namespace Virtlab.Api;
 [JsonSerializable(typeof(TextReply))]
 [JsonSerializable(typeof(ErrorReply))]
 [JsonSerializable(typeof(CapabilitiesInfo))]
+[JsonSerializable(typeof(MigrateRequest))]
+[JsonSerializable(typeof(MigrateResult))]
+[JsonSerializable(typeof(JobInfo))]
+[JsonSerializable(typeof(IncomingRequest))]
+[JsonSerializable(typeof(IncomingReply))]
+[JsonSerializable(typeof(IncomingFinishRequest))]
+[JsonSerializable(typeof(IncomingFinishReply))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
