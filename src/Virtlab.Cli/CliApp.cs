@@ -17,6 +17,7 @@ internal static class CliApp
             InfoCommands.Capabilities(), InfoCommands.Version(),
             PassthroughCommands.AgentCommand(), PassthroughCommands.MonitorCommand(),
             DaemonCommands.Daemon(),
+            MigrationCommands.Migrate(), MigrationCommands.DomJobInfo(), MigrationCommands.DomJobAbort(),
         })
         {
             root.Subcommands.Add(command);
