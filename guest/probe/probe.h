@@ -7,5 +7,9 @@
 #define VIRTLAB_PROBE_H
 
 /* Feature files declare their commands below, one line each. */
+int cmd_heartbeat(int argc, char **argv);        /* migrate.c */
+int cmd_heartbeat_report(int argc, char **argv); /* migrate.c */
+int cmd_pattern(int argc, char **argv);          /* migrate.c */
+int cmd_pattern_verify(int argc, char **argv);   /* migrate.c */
 
 #endif
