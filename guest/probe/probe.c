@@ -323,6 +323,10 @@ static const struct command commands[] = {
     {"hold", cmd_hold, "hold MIB [SECONDS]"},
     {"version", cmd_version, "version"},
     {"pmu", cmd_pmu, "pmu"},
+    {"heartbeat", cmd_heartbeat, "heartbeat INTERVAL_MS FILE"},
+    {"heartbeat-report", cmd_heartbeat_report, "heartbeat-report FILE"},
+    {"pattern", cmd_pattern, "pattern MIB FILE"},
+    {"pattern-verify", cmd_pattern_verify, "pattern-verify FILE"},
 };
 
 static int usage(void)

@@ -8,5 +8,9 @@
 
 /* Feature files declare their commands below, one line each. */
 int cmd_pmu(int argc, char **argv); /* pmu.c: hardware performance counters seen by the guest */
+int cmd_heartbeat(int argc, char **argv);        /* migrate.c */
+int cmd_heartbeat_report(int argc, char **argv); /* migrate.c */
+int cmd_pattern(int argc, char **argv);          /* migrate.c */
+int cmd_pattern_verify(int argc, char **argv);   /* migrate.c */
 
 #endif

@@ -33,4 +33,11 @@ namespace Virtlab.Api;
 [JsonSerializable(typeof(ResumeRequest))]
 [JsonSerializable(typeof(ResumeReply))]
 [JsonSerializable(typeof(GuestClockInfo))]
+[JsonSerializable(typeof(MigrateRequest))]
+[JsonSerializable(typeof(MigrateResult))]
+[JsonSerializable(typeof(JobInfo))]
+[JsonSerializable(typeof(IncomingRequest))]
+[JsonSerializable(typeof(IncomingReply))]
+[JsonSerializable(typeof(IncomingFinishRequest))]
+[JsonSerializable(typeof(IncomingFinishReply))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -20,6 +20,7 @@ internal static class CliApp
             CpuCommands.CpuModels(), CpuCommands.CpuModelExpand(), CpuCommands.GuestCpuInfo(), CpuCommands.CpuCompare(),
             CpuCommands.CpuBaseline(), CpuCommands.GuestPmu(),
             ClockCommands.Suspend(), ClockCommands.Resume(), ClockCommands.DomTime(), ClockCommands.GuestClock(),
+            MigrationCommands.Migrate(), MigrationCommands.DomJobInfo(), MigrationCommands.DomJobAbort(),
         })
         {
             root.Subcommands.Add(command);

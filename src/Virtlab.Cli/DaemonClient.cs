@@ -65,7 +65,11 @@ internal sealed class DaemonClient : IDisposable
     }
 
     /// <summary>Starts virtlabd in the background (its own session, stdio to its log) and waits until it answers.</summary>
-    public async Task EnsureRunningAsync(CancellationToken cancellationToken)
+    public async Task EnsureRunningAsync(CancellationToken cancellationToken) =>
+        await EnsureRunningAsync([], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As above, with extra daemon arguments (e.g. <c>--listen 127.0.0.1:PORT</c>) for a daemon this call starts.</summary>
+    public async Task EnsureRunningAsync(IReadOnlyList<string> daemonArgs, CancellationToken cancellationToken)
     {
         if (await IsRunningAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -81,6 +85,10 @@ internal sealed class DaemonClient : IDisposable
             RedirectStandardError = true,
         };
         psi.ArgumentList.Add("--detach");
+        foreach (var a in daemonArgs)
+        {
+            psi.ArgumentList.Add(a);
+        }
         using (var p = Process.Start(psi) ?? throw new CliException($"could not start the daemon {daemon}"))
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -31,6 +31,8 @@ public static class DaemonHost
         }
 
         File.Delete(paths.DaemonSocket);
+        var listen = ListenOption(args);
+        var token = DaemonToken.LoadOrCreate(Path.Combine(paths.Home, "token"));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -44,26 +46,35 @@ public static class DaemonHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ListenUnixSocket(paths.DaemonSocket, o => o.Protocols = HttpProtocols.Http1);
+            if (listen is not null)
+            {
+                k.Listen(listen, o => o.Protocols = HttpProtocols.Http1);
+            }
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Virtlab.Api.ApiJsonContext.Default));
 
         var store = new StateStore(paths.Database);
         var app = builder.Build();
         var log = app.Logger;
-        var manager = new VmManager(paths, store, new AcceleratorSelector()) { Log = m => log.LogInformation("{Message}", m) };
+        var manager = new VmManager(paths, store, new AcceleratorSelector())
+        {
+            Log = m => log.LogInformation("{Message}", m),
+            MigrationListenAddress = listen?.Address.ToString() ?? "127.0.0.1",
+        };
         var adopted = await manager.ReattachAsync(CancellationToken.None).ConfigureAwait(false);
         if (adopted.Count > 0)
         {
             log.LogInformation("re-attached {Count} running VM(s): {Names}", adopted.Count, string.Join(", ", adopted));
         }
 
+        app.UseMiddleware<TokenAuth>(token);
         app.UseMiddleware<ErrorMapping>();
         Endpoints.Map(app, manager, paths);
 
         await app.StartAsync().ConfigureAwait(false);
         File.SetUnixFileMode(paths.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(paths.DaemonPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
-        log.LogInformation("virtlabd {Pid} listening on {Socket}", Environment.ProcessId, paths.DaemonSocket);
+        log.LogInformation("virtlabd {Pid} listening on {Socket}{Tcp}", Environment.ProcessId, paths.DaemonSocket, listen is null ? string.Empty : $" and tcp {listen} (token in {paths.Home}/token)");
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
 
@@ -72,5 +83,22 @@ public static class DaemonHost
         File.Delete(paths.DaemonSocket);
         File.Delete(paths.DaemonPidFile);
         return 0;
+    }
+
+    /// <summary><c>--listen HOST:PORT</c>: also serve the API on TCP (token required).</summary>
+    private static System.Net.IPEndPoint? ListenOption(string[] args)
+    {
+        var i = Array.IndexOf(args, "--listen");
+        if (i < 0)
+        {
+            return null;
+        }
+
+        if (i + 1 >= args.Length || !System.Net.IPEndPoint.TryParse(args[i + 1], out var ep) || ep.Port == 0)
+        {
+            throw new ArgumentException("--listen needs HOST:PORT, e.g. 127.0.0.1:16600");
+        }
+
+        return ep;
     }
 }

@@ -91,6 +91,7 @@ internal static class Endpoints
             new JsonCommandReply(await vms.MonitorCommandAsync(name, req.Command, ct).ConfigureAwait(false)));
 
         CpuClockEndpoints.Map(v1, vms);
+        MigrationEndpoints.Map(v1, vms);
     }
 
     private static string QemuVersionOrProblem(VmManager vms)

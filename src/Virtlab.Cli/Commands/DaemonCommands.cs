@@ -7,12 +7,32 @@ internal static class DaemonCommands
 {
     public static Command Daemon()
     {
-        var start = new Command("start", "start virtlabd for this $VIRTLAB_HOME (if it is not running)");
-        start.Handle(async (_, client, ct) =>
+        var listen = new Option<string?>("--listen")
         {
-            await client.EnsureRunningAsync(ct).ConfigureAwait(false);
+            Description = "also serve the API on TCP at HOST:PORT (e.g. 127.0.0.1:16600), for other Virtlab hosts; " +
+                "every TCP request must carry the token the daemon writes to $VIRTLAB_HOME/token",
+        };
+        var start = new Command("start", "start virtlabd for this $VIRTLAB_HOME (if it is not running)") { listen };
+        start.Handle(async (p, client, ct) =>
+        {
+            var where = p.GetValue(listen);
+            if (where is not null)
+            {
+                if (!System.Net.IPEndPoint.TryParse(where, out var ep) || ep.Port == 0)
+                {
+                    throw new CliException($"--listen '{where}' is not HOST:PORT: give e.g. 127.0.0.1:16600");
+                }
+
+                if (await client.IsRunningAsync(ct).ConfigureAwait(false))
+                {
+                    throw new CliException($"virtlabd is already running for {client.Paths.Home}: 'virtlab daemon stop' first to start it with --listen");
+                }
+            }
+
+            await client.EnsureRunningAsync(where is null ? [] : ["--listen", where], ct).ConfigureAwait(false);
             var v = await client.GetAsync("v1/version", ApiJsonContext.Default.VersionInfo, ct).ConfigureAwait(false);
-            Console.WriteLine($"virtlabd running, pid {v.DaemonPid}, home {v.Home}");
+            Console.WriteLine($"virtlabd running, pid {v.DaemonPid}, home {v.Home}" +
+                (where is null ? string.Empty : $", listening on virtlab+tcp://{where} (token: {Path.Combine(v.Home, "token")})"));
         });
 
         var stop = new Command("stop", "stop virtlabd; running VMs keep running and are re-attached by the next daemon");

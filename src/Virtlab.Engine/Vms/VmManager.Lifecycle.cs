@@ -212,7 +212,9 @@ public sealed partial class VmManager
         }
     }
 
-    private async Task<VmInstance> LaunchAsync(DomainDefinition def, CancellationToken cancellationToken)
+    /// <param name="incoming">Start the destination of a migration: the same argv plus <c>-incoming defer</c>
+    /// (QEMU waits, vCPUs stopped, for <c>migrate-incoming</c>).</param>
+    private async Task<VmInstance> LaunchAsync(DomainDefinition def, CancellationToken cancellationToken, bool incoming = false)
     {
         var qemu = Qemu;
         qemu.EnsureCanStart();
@@ -221,6 +223,11 @@ public sealed partial class VmManager
         var run = new VmRunPaths(Paths.VmRunDir(def.Name));
         PrepareRunDir(run);
         var argv = QemuCommandLine.Build(qemu.Path, def, accel, image, run);
+        if (incoming)
+        {
+            argv = [.. argv, "-incoming", "defer"];
+        }
+
         File.WriteAllText(Path.Combine(run.Directory, "qemu.argv"), string.Join('\n', argv) + "\n");
 
         var process = ChildProcess.Spawn(argv, run.QemuLog);
@@ -239,7 +246,7 @@ public sealed partial class VmManager
         RestrictSockets(run);
         var startedAt = DateTimeOffset.UtcNow;
         var id = NextId();
-        var vm = new VmInstance(id, def, run, process, qmp, accel, qemu.Version.ToString(), startedAt);
+        var vm = new VmInstance(id, def, run, process, qmp, accel, qemu.Version.ToString(), startedAt) { Paused = incoming };
         Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, vm.QemuVersion, startedAt));
         Track(vm);
         Log?.Invoke($"started '{def.Name}' pid {process.Pid} on {accel.Name} ({accel.Reason})");

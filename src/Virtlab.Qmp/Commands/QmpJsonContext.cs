@@ -7,6 +7,7 @@ namespace Virtlab.Qmp;
 [JsonSerializable(typeof(StatusInfo))]
 [JsonSerializable(typeof(KvmInfo))]
 [JsonSerializable(typeof(BalloonInfo))]
+[JsonSerializable(typeof(MigrationInfo))]
 [JsonSerializable(typeof(List<CommandInfo>))]
 [JsonSerializable(typeof(List<CpuInfoFast>))]
 [JsonSerializable(typeof(List<HotpluggableCpu>))]

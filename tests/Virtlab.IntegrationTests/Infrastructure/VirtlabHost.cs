@@ -19,6 +19,25 @@ public sealed class VirtlabHost : IAsyncDisposable
 
     public string Home { get; }
 
+    /// <summary>Set by <see cref="ListenAsync"/>: this host's virtlab+tcp:// address.</summary>
+    public string? Uri { get; private set; }
+
+    public string TokenFile => Path.Combine(Home, "token");
+
+    /// <summary>Starts this host's daemon with a TCP listener on a free 127.0.0.1 port (a second Virtlab host).</summary>
+    public async Task ListenAsync()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        await OkAsync("daemon", "start", "--listen", $"127.0.0.1:{port}");
+        Uri = $"virtlab+tcp://127.0.0.1:{port}";
+    }
+
     public string Cli => Path.Combine(Requirements.RepoRoot, "virtlab");
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromMinutes(3), args);

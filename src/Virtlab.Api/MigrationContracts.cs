@@ -1,0 +1,86 @@
+namespace Virtlab.Api;
+
+// Live migration between Virtlab hosts: the CLI → source daemon request, the source → destination
+// daemon calls, and the job statistics (virsh domjobinfo / QEMU's info migrate). Times in ms, sizes in bytes.
+
+/// <summary>CLI → source daemon: migrate NAME to another Virtlab host.</summary>
+public sealed record MigrateRequest(
+    string Destination,
+    string Token,
+    bool Live = true,
+    bool AutoConverge = false,
+    long? XbzrleCacheBytes = null,
+    int? MaxDowntimeMs = null,
+    int? BandwidthMiBs = null,
+    int? TimeoutSeconds = null,
+    string? TimeoutAction = null,
+    bool Postcopy = false,
+    bool Measure = false);
+
+/// <summary>What a finished migration reports.</summary>
+public sealed record MigrateResult(
+    string Name,
+    string Destination,
+    JobInfo Job,
+    bool AgentAnswered,
+    ClockReport? Clock,
+    GuestGapReport? GuestGap,
+    IReadOnlyList<JobSample> Samples);
+
+/// <summary>The guest's wall clock minus the host's, before and after the post-migration correction.</summary>
+public sealed record ClockReport(double OffsetBeforeMs, double OffsetAfterMs, bool Corrected);
+
+/// <summary>The guest-visible stall: the largest gap between consecutive heartbeat stamps written in the guest.</summary>
+public sealed record GuestGapReport(double LargestGapMs, double LargestGapRealtimeMs, int Stamps, double? GapAtUnixMs);
+
+/// <summary>One progress sample of a running migration (plot-ready).</summary>
+public sealed record JobSample(double TimeSeconds, string Status, long RemainingBytes, long TransferredBytes, long DirtyPagesRate, long Iteration, int ThrottlePercent, double Mbps);
+
+/// <summary>
+/// A migration job as virsh domjobinfo shows it, from QEMU's query-migrate. <c>JobType</c> is
+/// None, Unbounded (running), Completed, Failed or Cancelled.
+/// </summary>
+public sealed record JobInfo(
+    string JobType,
+    string Operation,
+    string Status,
+    long? TimeElapsedMs = null,
+    long? DowntimeMs = null,
+    long? ExpectedDowntimeMs = null,
+    long? SetupTimeMs = null,
+    long? DataProcessed = null,
+    long? DataRemaining = null,
+    long? DataTotal = null,
+    long? MemoryProcessed = null,
+    long? MemoryRemaining = null,
+    long? MemoryTotal = null,
+    double? MemoryBandwidthMbps = null,
+    long? DirtyPagesRate = null,
+    long? Iteration = null,
+    long? PageSize = null,
+    long? ConstantPages = null,
+    long? SkippedPages = null,
+    long? NormalPages = null,
+    long? NormalBytes = null,
+    int? CpuThrottlePercent = null,
+    long? XbzrleCacheSize = null,
+    long? XbzrleBytes = null,
+    long? XbzrlePages = null,
+    long? XbzrleCacheMisses = null,
+    double? XbzrleCacheMissRate = null,
+    long? XbzrleOverflow = null,
+    string? Error = null,
+    string? Peer = null,
+    DateTimeOffset? FinishedAt = null);
+
+/// <summary>Source daemon → destination daemon: prepare an incoming VM from this definition.</summary>
+public sealed record IncomingRequest(string DefinitionJson, string SourceQemuVersion, HostCpuInfo SourceCpu, bool Postcopy = false);
+
+/// <summary>Destination → source: where its incoming QEMU listens (a QEMU migration URI).</summary>
+public sealed record IncomingReply(string Name, string MigrationUri, int Pid);
+
+/// <summary>Source → destination after QEMU reported completed: wait for RESUME, check the agent, fix the clock.</summary>
+public sealed record IncomingFinishRequest(JobInfo Job, int AgentTimeoutSeconds = 60, bool Measure = false);
+
+/// <summary>Destination → source: the guest runs here now.</summary>
+public sealed record IncomingFinishReply(bool Running, bool AgentAnswered, ClockReport? Clock, GuestGapReport? GuestGap, string? Problem);

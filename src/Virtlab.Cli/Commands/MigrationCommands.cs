@@ -1,0 +1,215 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+using Virtlab.Api;
+
+namespace Virtlab.Cli.Commands;
+
+/// <summary>virsh migrate / domjobinfo / domjobabort between Virtlab hosts.</summary>
+internal static class MigrationCommands
+{
+    public static Command Migrate()
+    {
+        var name = new Argument<string>("NAME");
+        var dest = new Argument<string>("DESTURI") { Description = "the destination host: virtlab+tcp://HOST:PORT (its 'daemon start --listen')" };
+        var live = new Option<bool>("--live") { Description = "live migration (the guest keeps running while its memory is copied)" };
+        var autoConverge = new Option<bool>("--auto-converge") { Description = "let QEMU throttle the vCPUs when the guest dirties memory faster than it is sent" };
+        var xbzrle = new Option<string?>("--xbzrle") { Description = "XBZRLE delta compression of re-sent pages, with a cache of SIZE (default 64M): --xbzrle=SIZE", Arity = ArgumentArity.ZeroOrOne };
+        var maxDowntime = new Option<int?>("--max-downtime") { Description = "the longest stop-and-copy pause QEMU may choose, in ms (default 300)" };
+        var bandwidth = new Option<int?>("--bandwidth") { Description = "bandwidth cap in MiB/s (default: unlimited)" };
+        var timeout = new Option<int?>("--timeout") { Description = "seconds before --timeout-action is taken" };
+        var timeoutAction = new Option<string?>("--timeout-action") { Description = "abort (cancel; the guest stays here) or postcopy" };
+        var postcopy = new Option<bool>("--postcopy") { Description = "allow switching to post-copy (not implemented yet)" };
+        var tokenFile = new Option<string?>("--token-file") { Description = "a copy of the destination's $VIRTLAB_HOME/token" };
+        var measure = new Option<bool>("--measure") { Description = "also measure the guest-visible pause (in-guest heartbeat) and keep progress samples" };
+        var samples = new Option<string?>("--samples") { Description = "write the progress samples to FILE (.csv or .json); implies --measure" };
+        var json = CommandRunner.JsonOption();
+        var cmd = new Command("migrate", "live-migrate a domain to another Virtlab host, with a progress display")
+        {
+            name, dest, live, autoConverge, xbzrle, maxDowntime, bandwidth, timeout, timeoutAction, postcopy, tokenFile, measure, samples, json,
+        };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var file = p.GetValue(tokenFile) ?? throw new CliException("--token-file is required: copy the destination's $VIRTLAB_HOME/token and pass it with --token-file FILE");
+            string token;
+            try
+            {
+                token = (await File.ReadAllTextAsync(file, ct).ConfigureAwait(false)).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot read the token file '{file}': {e.Message}");
+            }
+
+            var samplesFile = p.GetValue(samples);
+            var request = new MigrateRequest(
+                p.GetValue(dest)!,
+                token,
+                Live: p.GetValue(live),
+                AutoConverge: p.GetValue(autoConverge),
+                XbzrleCacheBytes: p.GetResult(xbzrle) is null ? null : ParseSize(p.GetValue(xbzrle) ?? "64M"),
+                MaxDowntimeMs: p.GetValue(maxDowntime),
+                BandwidthMiBs: p.GetValue(bandwidth),
+                TimeoutSeconds: p.GetValue(timeout),
+                TimeoutAction: p.GetValue(timeoutAction),
+                Postcopy: p.GetValue(postcopy),
+                Measure: p.GetValue(measure) || samplesFile is not null);
+            if (!request.Live)
+            {
+                throw new CliException("only live migration is implemented: add --live");
+            }
+
+            var vm = p.GetValue(name)!;
+            var path = $"v1/domains/{Uri.EscapeDataString(vm)}";
+            var migrate = client.PostAsync($"{path}/migrate", request, ApiJsonContext.Default.MigrateRequest, ApiJsonContext.Default.MigrateResult, ct);
+            await ShowProgressAsync(client, path, vm, migrate, p.GetValue(json), ct).ConfigureAwait(false);
+            var result = await migrate.ConfigureAwait(false);
+            if (samplesFile is not null)
+            {
+                await File.WriteAllTextAsync(samplesFile, samplesFile.EndsWith(".csv", StringComparison.Ordinal) ? Csv(result.Samples) : JsonSerializer.Serialize(result, ApiJsonContext.Default.MigrateResult), ct).ConfigureAwait(false);
+            }
+
+            Console.Write(p.GetValue(json) ? JsonSerializer.Serialize(result, ApiJsonContext.Default.MigrateResult) + "\n" : Report(result));
+        });
+        return cmd;
+    }
+
+    public static Command DomJobInfo()
+    {
+        var name = new Argument<string>("NAME");
+        var completed = new Option<bool>("--completed") { Description = "the last finished job (kept on the source and the destination)" };
+        var infoMigrate = new Option<bool>("--info-migrate") { Description = "print QEMU's 'info migrate' fields, as the talk shows them" };
+        var json = CommandRunner.JsonOption();
+        var cmd = new Command("domjobinfo", "the domain's migration job: progress, or with --completed the last finished one") { name, completed, infoMigrate, json };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var job = await client.GetAsync(
+                $"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/jobinfo?completed={(p.GetValue(completed) ? "true" : "false")}",
+                ApiJsonContext.Default.JobInfo,
+                ct).ConfigureAwait(false);
+            Console.Write(
+                p.GetValue(json) ? JsonSerializer.Serialize(job, ApiJsonContext.Default.JobInfo) + "\n"
+                : p.GetValue(infoMigrate) ? JobFormat.InfoMigrate(job)
+                : JobFormat.DomJobInfo(job));
+        });
+        return cmd;
+    }
+
+    public static Command DomJobAbort()
+    {
+        var name = new Argument<string>("NAME");
+        var cmd = new Command("domjobabort", "cancel the domain's running migration; the guest keeps running here") { name };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            await client.PostAsync($"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/jobabort", ct).ConfigureAwait(false);
+            Console.WriteLine($"Job for domain '{p.GetValue(name)}' aborted");
+        });
+        return cmd;
+    }
+
+    /// <summary>Polls domjobinfo while the migrate call runs: a Spectre progress bar on a terminal, one line a second otherwise.</summary>
+    private static async Task ShowProgressAsync(DaemonClient client, string path, string vm, Task migrate, bool quiet, CancellationToken ct)
+    {
+        if (quiet)
+        {
+            await Task.WhenAny(migrate).ConfigureAwait(false);
+            return;
+        }
+
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var last = DateTime.MinValue;
+            while (!migrate.IsCompleted)
+            {
+                if (DateTime.UtcNow - last >= TimeSpan.FromSeconds(1) && await PollAsync(client, path, ct).ConfigureAwait(false) is { JobType: "Unbounded" } j)
+                {
+                    Console.WriteLine($"migrating {vm}: {Line(j)}");
+                    last = DateTime.UtcNow;
+                }
+
+                await Task.WhenAny(migrate, Task.Delay(250, ct)).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"migrating {vm}", maxValue: 100);
+                while (!migrate.IsCompleted)
+                {
+                    if (await PollAsync(client, path, ct).ConfigureAwait(false) is { JobType: "Unbounded" } j && j.MemoryTotal is > 0)
+                    {
+                        task.Description = Markup.Escape($"{vm}: {Line(j)}");
+                        task.Value = 100.0 * (j.MemoryTotal.Value - (j.MemoryRemaining ?? 0)) / j.MemoryTotal.Value;
+                    }
+
+                    await Task.WhenAny(migrate, Task.Delay(250, ct)).ConfigureAwait(false);
+                }
+
+                task.Value = migrate.IsCompletedSuccessfully ? 100 : task.Value;
+                task.StopTask();
+            }).ConfigureAwait(false);
+    }
+
+    private static async Task<JobInfo?> PollAsync(DaemonClient client, string path, CancellationToken ct)
+    {
+        try
+        {
+            return await client.GetAsync($"{path}/jobinfo", ApiJsonContext.Default.JobInfo, ct).ConfigureAwait(false);
+        }
+        catch (CliException)
+        {
+            return null;
+        }
+    }
+
+    private static string Line(JobInfo j) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{j.Status}, remaining {JobFormat.Bytes(j.MemoryRemaining ?? 0)} of {JobFormat.Bytes(j.MemoryTotal ?? 0)}, dirty {j.DirtyPagesRate ?? 0} pages/s, iteration {j.Iteration ?? 0}, throttle {j.CpuThrottlePercent ?? 0} %");
+
+    private static string Report(MigrateResult r)
+    {
+        var j = r.Job;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"Migration: [100 %] '{r.Name}' now runs on {r.Destination}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"total time {j.TimeElapsedMs} ms, downtime {j.DowntimeMs} ms, setup {j.SetupTimeMs} ms, transferred {JobFormat.Bytes(j.MemoryProcessed ?? 0)}, throughput {j.MemoryBandwidthMbps:0.0} mbps, iterations {j.Iteration}\n");
+        sb.Append(r.AgentAnswered ? "guest agent answers on the destination\n" : "WARNING: the guest agent does not answer on the destination\n");
+        if (r.Clock is { } c)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"guest clock vs host: {c.OffsetBeforeMs:+0.0;-0.0} ms after migration, {(c.Corrected ? $"corrected to {c.OffsetAfterMs:+0.0;-0.0} ms" : "within 10 ms, left alone")}\n");
+        }
+
+        if (r.GuestGap is { } g)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"downtime: QEMU {j.DowntimeMs} ms; guest-visible {g.LargestGapMs:0.0} ms (largest monotonic heartbeat gap, {g.Stamps} stamps; wall clock gap {g.LargestGapRealtimeMs:0.0} ms); external ping: not measured (no lab network)\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Csv(IReadOnlyList<JobSample> samples)
+    {
+        var sb = new StringBuilder("time_s,status,remaining_bytes,transferred_bytes,dirty_pages_rate,iteration,throttle_percent,mbps\n");
+        foreach (var s in samples)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{s.TimeSeconds:0.000},{s.Status},{s.RemainingBytes},{s.TransferredBytes},{s.DirtyPagesRate},{s.Iteration},{s.ThrottlePercent},{s.Mbps:0.0}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static long ParseSize(string text)
+    {
+        var t = text.Trim().ToUpperInvariant().TrimEnd('B', 'I');
+        var mult = t.EndsWith('K') ? 1L << 10 : t.EndsWith('M') ? 1L << 20 : t.EndsWith('G') ? 1L << 30 : 1L;
+        var digits = mult == 1 ? t : t[..^1];
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n * mult
+            : throw new CliException($"--xbzrle '{text}' is not a size: give e.g. 64M");
+    }
+}

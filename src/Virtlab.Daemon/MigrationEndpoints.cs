@@ -1,0 +1,35 @@
+using Virtlab.Api;
+using Virtlab.Engine.Vms;
+
+namespace Virtlab.Daemon;
+
+/// <summary>Live migration: virsh migrate / domjobinfo / domjobabort, and the destination-side calls a source daemon makes.</summary>
+internal static class MigrationEndpoints
+{
+    public static void Map(RouteGroupBuilder v1, VmManager vms)
+    {
+        v1.MapPost("/domains/{name}/migrate", (string name, MigrateRequest req, CancellationToken ct) =>
+            vms.MigrateAsync(name, req, ct));
+
+        v1.MapGet("/domains/{name}/jobinfo", (string name, bool? completed, CancellationToken ct) =>
+            vms.JobInfoAsync(name, completed ?? false, ct));
+
+        v1.MapPost("/domains/{name}/jobabort", async (string name, CancellationToken ct) =>
+        {
+            await vms.JobAbortAsync(name, ct).ConfigureAwait(false);
+            return Results.NoContent();
+        });
+
+        v1.MapPost("/migration/incoming", (IncomingRequest req, CancellationToken ct) =>
+            vms.PrepareIncomingAsync(req, ct));
+
+        v1.MapPost("/migration/incoming/{name}/finish", (string name, IncomingFinishRequest req, CancellationToken ct) =>
+            vms.FinishIncomingAsync(name, req, ct));
+
+        v1.MapDelete("/migration/incoming/{name}", async (string name) =>
+        {
+            await vms.AbortIncomingAsync(name).ConfigureAwait(false);
+            return Results.NoContent();
+        });
+    }
+}

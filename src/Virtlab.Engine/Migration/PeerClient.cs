@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+using Virtlab.Api;
+
+namespace Virtlab.Engine.Migration;
+
+/// <summary>The source daemon's connection to the destination daemon's TCP API (bearer token).</summary>
+public sealed class PeerClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public PeerClient(VirtlabUri uri, string token)
+    {
+        Uri = uri;
+        _http = new HttpClient { BaseAddress = uri.HttpBase, Timeout = TimeSpan.FromMinutes(5) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+    }
+
+    public VirtlabUri Uri { get; }
+
+    public Task<VersionInfo> VersionAsync(CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, "v1/version", null, ApiJsonContext.Default.VersionInfo, cancellationToken);
+
+    public Task<IncomingReply> PrepareIncomingAsync(IncomingRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "v1/migration/incoming", JsonContent.Create(request, ApiJsonContext.Default.IncomingRequest), ApiJsonContext.Default.IncomingReply, cancellationToken);
+
+    public Task<IncomingFinishReply> FinishIncomingAsync(string name, IncomingFinishRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}/finish", JsonContent.Create(request, ApiJsonContext.Default.IncomingFinishRequest), ApiJsonContext.Default.IncomingFinishReply, cancellationToken);
+
+    public async Task AbortIncomingAsync(string name, CancellationToken cancellationToken)
+    {
+        using var r = await Send(HttpMethod.Delete, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}", null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var r = await Send(method, path, body, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
+        return await r.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
+            ?? throw new VirtlabException(ErrorKind.Internal, $"the destination {Uri} sent an empty answer to {path}");
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, HttpContent? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body };
+        try
+        {
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new VirtlabException(ErrorKind.Unsupported, $"cannot reach the destination {Uri} ({e.Message}): is its daemon started with 'virtlab daemon start --listen {Uri.Host}:{Uri.Port}'?", e);
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage r, CancellationToken cancellationToken)
+    {
+        if (r.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        if (r.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw new VirtlabException(ErrorKind.InvalidInput, $"the destination {Uri} refused the token: pass --token-file with a copy of that host's $VIRTLAB_HOME/token");
+        }
+
+        ErrorReply? error = null;
+        try
+        {
+            error = await r.Content.ReadFromJsonAsync(ApiJsonContext.Default.ErrorReply, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        var kind = error is not null && Enum.TryParse<ErrorKind>(error.Kind, out var k) ? k : ErrorKind.Internal;
+        var details = error is { Errors.Count: > 0 } ? " (" + string.Join("; ", error.Errors.Select(e => e.Message)) + ")" : string.Empty;
+        throw new VirtlabException(kind, $"destination {Uri}: {error?.Message ?? $"HTTP {(int)r.StatusCode}"}{details}");
+    }
+}

@@ -1,0 +1,315 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Virtlab.Api;
+using Virtlab.Domain.Json;
+using Virtlab.Engine.Host;
+using Virtlab.Engine.Migration;
+using Virtlab.Qmp;
+
+namespace Virtlab.Engine.Vms;
+
+/// <summary>
+/// Live migration, source side (virsh migrate / domjobinfo / domjobabort). The destination
+/// daemon prepares a QEMU with the same argv plus <c>-incoming defer</c>; this side sets
+/// capabilities and parameters, runs <c>migrate</c> and polls <c>query-migrate</c>. Completed: the
+/// destination waits for RESUME and its agent, then this side quits its QEMU and forgets the
+/// definition. Anything else: the destination's QEMU is killed first, then this one resumes, so
+/// there are never two running copies.
+/// </summary>
+public sealed partial class VmManager
+{
+    private readonly ConcurrentDictionary<string, OutgoingMigration> _migrations = new(StringComparer.Ordinal);
+    private JobRecords? _jobs;
+
+    /// <summary>The address incoming migrations listen on (the daemon's --listen address).</summary>
+    public string MigrationListenAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Destination-side checks before an incoming VM is prepared.</summary>
+    public IReadOnlyList<IMigrationPreflight> MigrationPreflights { get; init; } = [new BasicMigrationPreflight()];
+
+    /// <summary>How often the source polls query-migrate.</summary>
+    public TimeSpan MigrationPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    private JobRecords Jobs => _jobs ??= new JobRecords(Path.Combine(Paths.Home, "jobs"));
+
+    public async Task<MigrateResult> MigrateAsync(string name, MigrateRequest request, CancellationToken cancellationToken)
+    {
+        var vm = GetRunning(name);
+        var destination = VirtlabUri.Parse(request.Destination);
+        CheckMigrateRequest(request);
+        if (vm.Accel.Name == "tcg")
+        {
+            Qemu.EnsureSafeFor("migrate-tcg");
+        }
+
+        if (!await vm.Job.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            throw new VirtlabException(ErrorKind.Busy, $"domain '{name}' has another job running: wait for it, or 'virtlab domjobabort {name}'");
+        }
+
+        try
+        {
+            using var peer = new PeerClient(destination, request.Token);
+            var wasPaused = vm.Paused;
+            var incoming = await peer.PrepareIncomingAsync(
+                new IncomingRequest(DomainJson.Serialize(vm.Definition), Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy),
+                cancellationToken).ConfigureAwait(false);
+            Log?.Invoke($"migrate '{name}': destination {destination} listens on {incoming.MigrationUri} (QEMU pid {incoming.Pid})");
+
+            var migration = new OutgoingMigration(vm, destination.ToString());
+            _migrations[name] = migration;
+            MigrationInfo final;
+            try
+            {
+                if (request.Measure)
+                {
+                    await StartHeartbeatAsync(vm, cancellationToken).ConfigureAwait(false);
+                }
+
+                await ConfigureMigrationAsync(vm.Qmp, request, cancellationToken).ConfigureAwait(false);
+                await vm.Qmp.MigrateAsync(incoming.MigrationUri, cancellationToken).ConfigureAwait(false);
+                final = await FollowMigrationAsync(migration, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is VirtlabException or QmpException or OperationCanceledException or Virtlab.Qga.GuestAgentException)
+            {
+                await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false);
+                if (e is VirtlabException)
+                {
+                    throw;
+                }
+
+                throw new VirtlabException(
+                    e is OperationCanceledException ? ErrorKind.Timeout : ErrorKind.QemuError,
+                    $"migration of '{name}' to {destination} did not complete ({e.Message}): the guest keeps running on this host; the destination's QEMU was removed",
+                    e);
+            }
+            finally
+            {
+                _migrations.TryRemove(name, out _);
+            }
+
+            var job = JobInfoMapper.FromQmp(final, destination.ToString()) with { FinishedAt = DateTimeOffset.UtcNow };
+            IncomingFinishReply finish;
+            try
+            {
+                finish = await peer.FinishIncomingAsync(name, new IncomingFinishRequest(job, (int)Options.AgentReadyTimeout.TotalSeconds, request.Measure), CancellationToken.None).ConfigureAwait(false);
+                if (!finish.Running)
+                {
+                    throw new VirtlabException(ErrorKind.QemuError, $"the destination did not resume the guest: {finish.Problem}");
+                }
+            }
+            catch (VirtlabException e)
+            {
+                // QEMU said completed but the destination did not take over: kill it there, resume here.
+                await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false);
+                throw new VirtlabException(e.Kind, $"migration of '{name}' to {destination} failed at the switch-over ({e.Message}): the guest keeps running on this host", e);
+            }
+
+            Jobs.Save(name, job);
+            await DestroyAsync(name, CancellationToken.None).ConfigureAwait(false);
+            Store.RemoveDomain(name);
+            TryDeleteRunDir(Paths.VmRunDir(name));
+            Log?.Invoke($"migrated '{name}' to {destination} in {job.TimeElapsedMs} ms (downtime {job.DowntimeMs} ms)");
+            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, finish.Clock, finish.GuestGap, migration.Samples);
+        }
+        finally
+        {
+            vm.Job.Release();
+        }
+    }
+
+    /// <summary>virsh domjobinfo: the running migration job, or (completed) the last finished one.</summary>
+    public async Task<JobInfo> JobInfoAsync(string name, bool completed, CancellationToken cancellationToken)
+    {
+        if (completed)
+        {
+            return Jobs.Last(name) ?? (Store.FindDomain(name) is null ? throw NotFound(name) : new JobInfo("None", string.Empty, "none"));
+        }
+
+        if (_migrations.TryGetValue(name, out var m))
+        {
+            return JobInfoMapper.FromQmp(await m.Vm.Qmp.QueryMigrateAsync(cancellationToken).ConfigureAwait(false), m.Peer);
+        }
+
+        if (_incoming.TryGetValue(name, out var inc))
+        {
+            return JobInfoMapper.FromQmp(await inc.Qmp.QueryMigrateAsync(cancellationToken).ConfigureAwait(false), null, "Incoming migration");
+        }
+
+        _ = GetDefinition(name);
+        return new JobInfo("None", string.Empty, "none");
+    }
+
+    /// <summary>virsh domjobabort: migrate_cancel; the migration call then cleans the destination and keeps the guest here.</summary>
+    public async Task JobAbortAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!_migrations.TryGetValue(name, out var m))
+        {
+            _ = GetRunning(name);
+            throw new VirtlabException(ErrorKind.InvalidState, $"domain '{name}' has no migration job running");
+        }
+
+        m.AbortRequested = true;
+        await m.Vm.Qmp.MigrateCancelAsync(cancellationToken).ConfigureAwait(false);
+        Log?.Invoke($"migrate '{name}': migrate_cancel sent (domjobabort)");
+    }
+
+    private static void CheckMigrateRequest(MigrateRequest r)
+    {
+        if (!r.Live)
+        {
+            throw new VirtlabException(ErrorKind.Unsupported, "only live migration is implemented: add --live");
+        }
+
+        if (r.Postcopy || r.TimeoutAction == "postcopy")
+        {
+            throw new VirtlabException(ErrorKind.Unsupported, "post-copy is not implemented yet: use --auto-converge, or --timeout S --timeout-action abort");
+        }
+
+        if (r.TimeoutAction is not (null or "abort"))
+        {
+            throw new VirtlabException(ErrorKind.InvalidInput, $"--timeout-action '{r.TimeoutAction}': give abort or postcopy");
+        }
+
+        if (r.TimeoutAction is not null && r.TimeoutSeconds is null)
+        {
+            throw new VirtlabException(ErrorKind.InvalidInput, "--timeout-action needs --timeout S");
+        }
+
+        if (r.TimeoutSeconds is <= 0 || r.MaxDowntimeMs is <= 0 || r.BandwidthMiBs is <= 0 || r.XbzrleCacheBytes is < 4096)
+        {
+            throw new VirtlabException(ErrorKind.InvalidInput, "--timeout, --max-downtime and --bandwidth must be positive, --xbzrle's cache at least 4 KiB");
+        }
+    }
+
+    private static async Task ConfigureMigrationAsync(QmpClient qmp, MigrateRequest r, CancellationToken cancellationToken)
+    {
+        await qmp.MigrateSetCapabilitiesAsync(
+            new Dictionary<string, bool>
+            {
+                ["auto-converge"] = r.AutoConverge,
+                ["xbzrle"] = r.XbzrleCacheBytes is not null,
+                ["events"] = true,
+            },
+            cancellationToken).ConfigureAwait(false);
+        var parameters = new JsonObject
+        {
+            // Unlimited unless asked: QEMU's own default is 128 MiB/s (libvirt also lifts it).
+            ["max-bandwidth"] = (r.BandwidthMiBs ?? 8192) * 1024L * 1024L,
+            ["downtime-limit"] = r.MaxDowntimeMs ?? 300,
+        };
+        if (r.XbzrleCacheBytes is { } cache)
+        {
+            parameters["xbzrle-cache-size"] = cache;
+        }
+
+        await qmp.MigrateSetParametersAsync(parameters, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<MigrationInfo> FollowMigrationAsync(OutgoingMigration m, MigrateRequest r, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var deadline = r.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
+        var cancelSent = false;
+        while (true)
+        {
+            var info = await m.Vm.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            m.Samples.Add(JobInfoMapper.Sample(info, clock.Elapsed.TotalSeconds));
+            switch (info.Status)
+            {
+                case "completed":
+                    return info;
+                case "failed":
+                    throw new VirtlabException(
+                        ErrorKind.QemuError,
+                        $"migration of '{m.Vm.Definition.Name}' to {m.Peer} failed: {info.ErrorDesc ?? "QEMU gave no reason"}: the guest keeps running on this host; the destination's QEMU was removed");
+                case "cancelled":
+                    var why = m.TimedOut ? $"it did not finish within --timeout {r.TimeoutSeconds} s" : m.AbortRequested ? "domjobabort" : "cancelled";
+                    throw new VirtlabException(
+                        m.TimedOut ? ErrorKind.Timeout : ErrorKind.InvalidState,
+                        $"migration of '{m.Vm.Definition.Name}' to {m.Peer} was cancelled ({why}): the guest keeps running on this host; the destination's QEMU was removed");
+            }
+
+            if (!cancelSent && (cancellationToken.IsCancellationRequested || (deadline is { } d && clock.Elapsed > d)))
+            {
+                m.TimedOut = !cancellationToken.IsCancellationRequested;
+                cancelSent = true;
+                Log?.Invoke($"migrate '{m.Vm.Definition.Name}': {(m.TimedOut ? "timeout" : "client went away")}, sending migrate_cancel");
+                await m.Vm.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await Task.Delay(MigrationPollInterval, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a failed or cancelled migration: kill the destination's QEMU first, then resume the guest here.</summary>
+    private async Task RecoverSourceAsync(OutgoingMigration m, PeerClient peer, bool wasPaused)
+    {
+        var name = m.Vm.Definition.Name;
+        try
+        {
+            await peer.AbortIncomingAsync(name, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VirtlabException e)
+        {
+            Log?.Invoke($"migrate '{name}': could not remove the incoming VM on {m.Peer}: {e.Message}");
+        }
+
+        MigrationInfo? last = null;
+        try
+        {
+            last = await m.Vm.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            if (last.Status is "active" or "setup" or "device" or "pre-switchover")
+            {
+                await m.Vm.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < 50; i++)
+            {
+                last = await m.Vm.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                if (last.Status is not ("active" or "setup" or "device" or "cancelling" or "pre-switchover"))
+                {
+                    break;
+                }
+
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+
+            var status = await m.Vm.Qmp.QueryStatusAsync(CancellationToken.None).ConfigureAwait(false);
+            if (!wasPaused && !status.Running)
+            {
+                await m.Vm.Qmp.ContAsync(CancellationToken.None).ConfigureAwait(false);
+                Log?.Invoke($"migrate '{name}': source was '{status.Status}', resumed it");
+            }
+        }
+        catch (QmpException e)
+        {
+            Log?.Invoke($"migrate '{name}': could not query/resume the source: {e.Message}");
+        }
+
+        var job = last is null
+            ? new JobInfo("Failed", "Outgoing migration", "failed", Peer: m.Peer)
+            : JobInfoMapper.FromQmp(last, m.Peer);
+        if (job.JobType is "Completed" or "Unbounded" or "None")
+        {
+            job = job with { JobType = "Failed", Status = "failed" };
+        }
+
+        Jobs.Save(name, job with { FinishedAt = DateTimeOffset.UtcNow });
+    }
+
+    /// <summary>A migration this daemon is sending.</summary>
+    private sealed class OutgoingMigration(VmInstance vm, string peer)
+    {
+        public VmInstance Vm { get; } = vm;
+
+        public string Peer { get; } = peer;
+
+        public List<JobSample> Samples { get; } = [];
+
+        public bool AbortRequested { get; set; }
+
+        public bool TimedOut { get; set; }
+    }
+}

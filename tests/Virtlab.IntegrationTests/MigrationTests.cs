@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Virtlab.IntegrationTests.Infrastructure;
+
+namespace Virtlab.IntegrationTests;
+
+/// <summary>
+/// Live migration between two Virtlab hosts on this machine (two daemons, two $VIRTLAB_HOMEs, the
+/// destination listening on TCP with its token), through the real CLI, with real guests.
+/// VIRTLAB_TEST_IMAGE picks a guest image other than the default (one whose probe has the
+/// heartbeat and pattern subcommands).
+/// </summary>
+public sealed class MigrationTests
+{
+    private static string[] Image =>
+        Environment.GetEnvironmentVariable("VIRTLAB_TEST_IMAGE") is { Length: > 0 } dir ? ["--image", dir] : [];
+
+    [Fact]
+    public async Task Live_migration_with_auto_converge_moves_the_guest_and_its_agent_answers_on_the_destination()
+    {
+        Requirements.QemuAndImage();
+        await using var src = new VirtlabHost();
+        await using var dst = new VirtlabHost();
+        await dst.ListenAsync();
+        var srcPid = await src.CreateAsync("t1", ["--vcpus", "2,maxvcpus=4", "--memory", "256M", .. Image]);
+
+        var samples = Path.Combine(src.Home, "samples.csv");
+        var migrate = await src.RunAsync(TimeSpan.FromMinutes(4), "migrate", "t1", dst.Uri!, "--live", "--auto-converge", "--token-file", dst.TokenFile, "--measure", "--samples", samples);
+
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Contains("now runs on " + dst.Uri, migrate.Stdout);
+        Assert.Contains("guest agent answers on the destination", migrate.Stdout);
+        Assert.Matches(@"downtime: QEMU \d+ ms; guest-visible [\d.]+ ms", migrate.Stdout);
+        Assert.StartsWith("time_s,status,remaining_bytes", await File.ReadAllTextAsync(samples, TestContext.Current.CancellationToken));
+
+        // The source QEMU is gone and its definition too; the destination owns the VM.
+        Assert.False(VirtlabHost.ProcessAlive(srcPid), $"source QEMU pid {srcPid} is still running");
+        Assert.DoesNotContain("t1", await src.OkAsync("list", "--all"));
+        await dst.QemuPidAsync("t1");
+        Assert.NotNull((await dst.AgentAsync("t1", """{"execute":"guest-ping"}"""))["return"]);
+        var vcpus = (await dst.AgentAsync("t1", """{"execute":"guest-get-vcpus"}"""))["return"]!.AsArray();
+        Assert.Equal(2, vcpus.Count);
+
+        // domjobinfo --completed on both sides, virsh's shape and the talk's info migrate.
+        var job = await dst.OkAsync("domjobinfo", "t1", "--completed");
+        Assert.Contains("Job type:         Completed", job);
+        Assert.Matches(@"Time elapsed:\s+\d+\s+ms", job);
+        Assert.Matches(@"Total downtime:\s+\d+\s+ms", job);
+        Assert.Matches(@"Memory processed:\s+[\d.]+ MiB", job);
+        Assert.Matches(@"Memory bandwidth:\s+[\d.]+ MiB/s", job);
+        var info = await src.OkAsync("domjobinfo", "t1", "--completed", "--info-migrate");
+        Assert.Contains("Migration status: completed", info);
+        Assert.Matches(@"throughput: [\d.]+ mbps", info);
+        Assert.Matches(@"transferred ram: \d+ kbytes", info);
+    }
+
+    [Fact]
+    public async Task The_tcp_api_refuses_requests_without_the_token()
+    {
+        Requirements.QemuAndImage();
+        await using var host = new VirtlabHost();
+        await host.ListenAsync();
+        var baseUri = new Uri(host.Uri!.Replace("virtlab+tcp://", "http://", StringComparison.Ordinal) + "/");
+        using var http = new HttpClient { BaseAddress = baseUri };
+
+        using var none = await http.GetAsync("v1/domains", TestContext.Current.CancellationToken);
+        using var wrong = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/domains") { Headers = { { "Authorization", "Bearer " + new string('0', 64) } } }, TestContext.Current.CancellationToken);
+        using var right = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/domains") { Headers = { { "Authorization", "Bearer " + (await File.ReadAllTextAsync(host.TokenFile, TestContext.Current.CancellationToken)).Trim() } } }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(host.TokenFile));
+    }
+
+    [Fact]
+    public async Task A_busy_two_vcpu_guest_migrated_back_and_forth_keeps_every_page_and_no_oops()
+    {
+        Requirements.QemuAndImage();
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await a.ListenAsync();
+        await b.ListenAsync();
+        await a.CreateAsync("busy", ["--vcpus", "2", "--memory", "256M", .. Image]);
+        await a.GuestExecAsync("busy", "/bin/sh", "-c", "virtlab-probe pattern 48 /run/pattern >/dev/null 2>&1 </dev/null &");
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+
+        var hosts = new[] { a, b };
+        for (var i = 0; i < 3; i++)
+        {
+            var from = hosts[i % 2];
+            var to = hosts[(i + 1) % 2];
+            var r = await from.RunAsync(TimeSpan.FromMinutes(4), "migrate", "busy", to.Uri!, "--live", "--auto-converge", "--token-file", to.TokenFile);
+            Assert.True(r.ExitCode == 0, $"migration {i + 1}: {r}");
+            Assert.Contains("guest agent answers on the destination", r.Stdout);
+            await to.QemuPidAsync("busy");
+
+            var verify = JsonNode.Parse(await to.GuestExecAsync("busy", "/usr/bin/virtlab-probe", "pattern-verify", "/run/pattern"))!;
+            Assert.True(verify["error"] is null, $"migration {i + 1}: {verify.ToJsonString()}");
+            Assert.Equal(0, verify["bad_pages"]!.GetValue<int>());
+            Assert.True(verify["passes"]!.GetValue<long>() > 0, "the pattern never completed a pass");
+            var dmesg = await to.GuestExecAsync("busy", "/bin/dmesg");
+            Assert.DoesNotMatch("Oops:|BUG:|Kernel panic|stack-protector|general protection fault", dmesg);
+        }
+    }
+
+    [Fact]
+    public async Task Domjobabort_and_a_killed_destination_qemu_leave_the_guest_running_on_the_source()
+    {
+        Requirements.QemuAndImage();
+        await using var src = new VirtlabHost();
+        await using var dst = new VirtlabHost();
+        await dst.ListenAsync();
+        var srcPid = await src.CreateAsync("f1", ["--memory", "256M", .. Image]);
+        await src.GuestExecAsync("f1", "/bin/sh", "-c", "virtlab-probe pattern 32 /run/pattern >/dev/null 2>&1 </dev/null &");
+
+        // 1. domjobabort while a bandwidth-capped migration runs.
+        var migrate = src.RunAsync(TimeSpan.FromMinutes(3), "migrate", "f1", dst.Uri!, "--live", "--bandwidth", "8", "--token-file", dst.TokenFile);
+        await WaitForActiveJobAsync(src, "f1");
+        await src.OkAsync("domjobabort", "f1");
+        var aborted = await migrate;
+        Assert.Equal(1, aborted.ExitCode);
+        Assert.Contains("was cancelled (domjobabort)", aborted.Stderr);
+        await AssertRunningOnlyOnSourceAsync(src, dst, srcPid);
+        Assert.Contains("Job type:         Cancelled", await src.OkAsync("domjobinfo", "f1", "--completed"));
+
+        // 2. The destination's QEMU killed mid-migration.
+        migrate = src.RunAsync(TimeSpan.FromMinutes(3), "migrate", "f1", dst.Uri!, "--live", "--bandwidth", "8", "--token-file", dst.TokenFile);
+        await WaitForActiveJobAsync(src, "f1");
+        var dstPid = JsonNode.Parse(await dst.OkAsync("dominfo", "f1", "--json"))!["pid"]!.GetValue<int>();
+        System.Diagnostics.Process.GetProcessById(dstPid).Kill();
+        var failed = await migrate;
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("failed", failed.Stderr);
+        Assert.Contains("the guest keeps running on this host", failed.Stderr);
+        await AssertRunningOnlyOnSourceAsync(src, dst, srcPid);
+        var verify = JsonNode.Parse(await src.GuestExecAsync("f1", "/usr/bin/virtlab-probe", "pattern-verify", "/run/pattern"))!;
+        Assert.Equal(0, verify["bad_pages"]!.GetValue<int>());
+    }
+
+    private static async Task WaitForActiveJobAsync(VirtlabHost host, string name)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            var r = await host.RunAsync("domjobinfo", name, "--json");
+            if (r.ExitCode == 0 && JsonNode.Parse(r.Stdout)!["status"]!.GetValue<string>() == "active" &&
+                JsonNode.Parse(r.Stdout)!["memoryProcessed"]?.GetValue<long>() > 4 << 20)
+            {
+                return;
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"no active migration job for {name} within 90 s");
+    }
+
+    private static async Task AssertRunningOnlyOnSourceAsync(VirtlabHost src, VirtlabHost dst, int srcPid)
+    {
+        Assert.True(VirtlabHost.ProcessAlive(srcPid), "the source QEMU died");
+        Assert.Contains("running", await src.OkAsync("list"));
+        Assert.NotNull((await src.AgentAsync("f1", """{"execute":"guest-ping"}"""))["return"]);
+        Assert.DoesNotContain("f1", await dst.OkAsync("list", "--all"));
+        Assert.Equal("None", JsonNode.Parse(await src.OkAsync("domjobinfo", "f1", "--json"))!["jobType"]!.GetValue<string>());
+    }
+}
