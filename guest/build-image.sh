@@ -15,6 +15,7 @@
 # Progress goes to stderr. Packages come from apt (`apt-get download` + `dpkg-deb -x`); the
 # tools come from scripts/install-deps.sh.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"   # modinfo lives there; not in a user's PATH on Debian
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 script_file="$here/build-image.sh"
@@ -136,7 +137,7 @@ if is_complete "$image_dir"; then
 fi
 
 # ---- build -------------------------------------------------------------------------------------
-for tool in apt-get dpkg-deb xz cpio gzip gcc modinfo ldd sha256sum flock od; do
+for tool in apt-get dpkg-deb xz cpio gzip gcc modinfo ldd readelf sha256sum flock od; do
   command -v "$tool" >/dev/null || die "'$tool' is missing: run scripts/install-deps.sh"
 done
 
@@ -184,6 +185,14 @@ for off in $(LC_ALL=C grep -obUaP '\xFD7zXZ\x00' "$bzimage" | cut -d: -f1); do
 done
 [ "$found_vmlinux" = 1 ] || die "no xz-compressed ELF found in $bzimage"
 log "vmlinux: $(stat -c %s "$out/vmlinux") bytes (xz stream at offset $off of the bzImage)"
+# QEMU boots an ELF kernel directly only if it has the Xen PVH entry note
+# (XEN_ELFNOTE_PHYS32_ENTRY = 18, CONFIG_PVH). binutils prints it as an unknown note type.
+pvh_entry=false
+if readelf -n "$out/vmlinux" 2>/dev/null | grep -Eq '^ *Xen .*\(0x00000012\)'; then
+  pvh_entry=true
+else
+  log "warning: no PVH entry note found in vmlinux (manifest pvhEntry=false): boot vmlinuz instead"
+fi
 
 # -- modules, in dependency order
 moddir="$work/kernel/lib/modules/$kernel_release"
@@ -317,6 +326,7 @@ cat >"$out/manifest.json.tmp" <<EOF
   "kernelPackageVersion": "$kernel_version",
   "qemuGuestAgentVersion": "$qga_version",
   "busyboxVersion": "$busybox_version",
+  "pvhEntry": $pvh_entry,
   "probeVersion": 1,
   "modules": $modules_json,
   "builtAt": "$built_at",
