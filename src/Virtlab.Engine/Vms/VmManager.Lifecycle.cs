@@ -99,20 +99,37 @@ public sealed partial class VmManager
         }
     }
 
-    /// <summary>ACPI power button, then a bounded wait for the guest to power off.</summary>
+    /// <summary>
+    /// ACPI power button, then a bounded wait for the guest to power off. The button is pressed
+    /// again every second: a guest still booting (before its acpid runs, ~3 s here) ignores it.
+    /// </summary>
     public async Task ShutdownAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var vm = GetRunning(name);
         var wait = timeout ?? Options.ShutdownTimeout;
-        await vm.Qmp.SystemPowerdownAsync(cancellationToken).ConfigureAwait(false);
-        var done = await Task.WhenAny(vm.Process.Exited, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
-        if (done != vm.Process.Exited)
+        var deadline = Task.Delay(wait, cancellationToken);
+        while (!vm.Process.HasExited)
         {
-            throw new VirtlabException(
-                ErrorKind.Timeout,
-                $"domain '{name}' did not power off within {wait.TotalSeconds:0} s of the ACPI power button; it is still running: use 'virtlab destroy {name}' to stop it at once");
+            try
+            {
+                await vm.Qmp.SystemPowerdownAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (QmpException) when (vm.Process.HasExited || !vm.Qmp.IsConnected)
+            {
+                // QEMU went away between two presses: that is the outcome we wanted.
+                break;
+            }
+
+            var done = await Task.WhenAny(vm.Process.Exited, deadline, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+            if (done == deadline)
+            {
+                throw new VirtlabException(
+                    ErrorKind.Timeout,
+                    $"domain '{name}' did not power off within {wait.TotalSeconds:0} s of the ACPI power button; it is still running: use 'virtlab destroy {name}' to stop it at once");
+            }
         }
 
+        await vm.Process.Exited.ConfigureAwait(false);
         await ForgetAsync(vm).ConfigureAwait(false);
     }
 
