@@ -66,6 +66,19 @@ public sealed partial class LifecycleTests
     }
 
     [Fact]
+    public async Task Shutdown_right_after_start_still_powers_the_guest_off_though_it_was_still_booting()
+    {
+        Requirements.QemuAndImage();
+        await using var host = new VirtlabHost();
+        await host.OkAsync("create", "early");
+        var pid = await host.QemuPidAsync("early");
+
+        await host.OkAsync("shutdown", "early", "--timeout", "90");
+
+        Assert.False(VirtlabHost.ProcessAlive(pid), $"QEMU pid {pid} is still there after shutdown");
+    }
+
+    [Fact]
     public async Task Destroy_leaves_no_qemu_process_and_undefine_removes_the_domain()
     {
         Requirements.QemuAndImage();
