@@ -122,7 +122,7 @@ public sealed partial class VmManager
         {
             { Domain: { } d } => ($"domain '{d}'", GetDefinition(d).Cpu),
             { Model: { } m } => ($"model {m}", new CpuDefinition { Mode = CpuMode.Custom, Model = m }),
-            { Xml: { } x } => ("the XML's CPU", ParseCpuXml(x)),
+            { Xml: { } x } => ("the XML file", ParseCpuXml(x)),
             _ => throw new VirtlabException(ErrorKind.InvalidInput, "cpu-compare: give a domain, a file with libvirt <cpu> or <domain> XML, or --model MODEL"),
         };
         var host = HostCpu.Read();
@@ -269,7 +269,7 @@ public sealed partial class VmManager
         }
 
         if (def.Cpu.Fallback == CpuFallback.Forbid && def.Cpu.Mode == CpuMode.Custom && def.Cpu.Model is { } model &&
-            DroppedByAccel(def.Cpu with { Features = def.Cpu.Features.Where(f => f.Policy is not CpuFeaturePolicy.Optional).ToList() }, caps) is { Count: > 0 } dropped)
+            DroppedByAccel(def.Cpu with { Features = def.Cpu.Features.Where(f => f.Policy is CpuFeaturePolicy.Disable or CpuFeaturePolicy.Forbid).ToList() }, caps) is { Count: > 0 } dropped)
         {
             problems.Add(new(DomainPaths.CpuModel,
                 $"{caps.Accel} cannot give {model}'s feature(s) {string.Join(", ", dropped)}, and fallback='forbid': disable them (e.g. --cpu {model},{string.Join(',', dropped.Select(d => "-" + d))}) or allow fallback"));
