@@ -27,8 +27,9 @@ public sealed record MigrateResult(
     GuestGapReport? GuestGap,
     IReadOnlyList<JobSample> Samples);
 
-/// <summary>The guest's wall clock minus the host's, before and after the post-migration correction.</summary>
-public sealed record ClockReport(double OffsetBeforeMs, double OffsetAfterMs, bool Corrected);
+/// <summary>The guest's wall clock minus the host's: on the source before migrating, on the destination
+/// right after the switch-over (before the correction) and after the correction.</summary>
+public sealed record ClockReport(double OffsetBeforeMs, double OffsetAfterMs, bool Corrected, double? SourceOffsetMs = null);
 
 /// <summary>The guest-visible stall: the largest gap between consecutive heartbeat stamps written in the guest.</summary>
 public sealed record GuestGapReport(double LargestGapMs, double LargestGapRealtimeMs, int Stamps, double? GapAtUnixMs);

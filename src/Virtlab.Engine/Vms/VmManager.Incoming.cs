@@ -113,11 +113,13 @@ public sealed partial class VmManager
             {
                 await WaitForAgentAsync(vm, TimeSpan.FromSeconds(request.AgentTimeoutSeconds), cancellationToken).ConfigureAwait(false);
                 agentOk = true;
-                clock = await CorrectClockAsync(vm, cancellationToken).ConfigureAwait(false);
+                // The heartbeat first: the clock correction steps CLOCK_REALTIME, which it would record as a gap.
                 if (request.Measure)
                 {
                     gap = await ReadHeartbeatAsync(vm, cancellationToken).ConfigureAwait(false);
                 }
+
+                clock = await CorrectClockAsync(vm, cancellationToken).ConfigureAwait(false);
             }
             catch (VirtlabException e)
             {

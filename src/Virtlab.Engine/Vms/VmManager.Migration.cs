@@ -67,6 +67,8 @@ public sealed partial class VmManager
                     await StartHeartbeatAsync(vm, cancellationToken).ConfigureAwait(false);
                 }
 
+                migration.SourceClockOffsetMs = await TrySourceClockOffsetAsync(vm, cancellationToken).ConfigureAwait(false);
+
                 await ConfigureMigrationAsync(vm.Qmp, request, cancellationToken).ConfigureAwait(false);
                 await vm.Qmp.MigrateAsync(incoming.MigrationUri, cancellationToken).ConfigureAwait(false);
                 final = await FollowMigrationAsync(migration, request, cancellationToken).ConfigureAwait(false);
@@ -111,7 +113,8 @@ public sealed partial class VmManager
             Store.RemoveDomain(name);
             TryDeleteRunDir(Paths.VmRunDir(name));
             Log?.Invoke($"migrated '{name}' to {destination} in {job.TimeElapsedMs} ms (downtime {job.DowntimeMs} ms)");
-            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, finish.Clock, finish.GuestGap, migration.Samples);
+            var clock = finish.Clock is null ? null : finish.Clock with { SourceOffsetMs = migration.SourceClockOffsetMs };
+            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples);
         }
         finally
         {
@@ -311,5 +314,27 @@ public sealed partial class VmManager
         public bool AbortRequested { get; set; }
 
         public bool TimedOut { get; set; }
+
+        public double? SourceClockOffsetMs { get; set; }
+    }
+
+    /// <summary>The guest's clock offset on the source just before migrating (null without a guest agent).</summary>
+    private async Task<double?> TrySourceClockOffsetAsync(VmInstance vm, CancellationToken cancellationToken)
+    {
+        if (!vm.Definition.GuestAgent)
+        {
+            return null;
+        }
+
+        try
+        {
+            var agent = await vm.AgentAsync(cancellationToken).ConfigureAwait(false);
+            return await OffsetMsAsync(agent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Virtlab.Qga.GuestAgentException e)
+        {
+            Log?.Invoke($"migrate '{vm.Definition.Name}': no clock reading before migrating: {e.Message}");
+            return null;
+        }
     }
 }
