@@ -17,6 +17,8 @@ internal static class CliApp
             InfoCommands.Capabilities(), InfoCommands.Version(),
             PassthroughCommands.AgentCommand(), PassthroughCommands.MonitorCommand(),
             DaemonCommands.Daemon(),
+            HotplugCommands.SetVcpus(), HotplugCommands.VcpuCount(), HotplugCommands.GuestVcpus(), HotplugCommands.SetMem(),
+            HotplugCommands.DomMemStat(),
         })
         {
             root.Subcommands.Add(command);

@@ -89,6 +89,8 @@ internal static class Endpoints
 
         v1.MapPost("/domains/{name}/monitor-command", async (string name, JsonCommandRequest req, CancellationToken ct) =>
             new JsonCommandReply(await vms.MonitorCommandAsync(name, req.Command, ct).ConfigureAwait(false)));
+
+        HotplugEndpoints.Map(v1, vms);
     }
 
     private static string QemuVersionOrProblem(VmManager vms)
