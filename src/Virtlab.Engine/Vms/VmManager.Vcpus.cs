@@ -9,6 +9,9 @@ namespace Virtlab.Engine.Vms;
 /// <summary>virsh setvcpus --live / vcpucount: vCPU hot-plug through QEMU, onlining through the guest agent.</summary>
 public sealed partial class VmManager
 {
+    /// <summary>vCPU threads each QEMU process (by PID) has created: TCG never frees their contexts (<see cref="TcgVcpuSlots"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _vcpuThreadsCreated = new();
+
     /// <summary>
     /// setvcpus NAME N --live. Growing: device_add into the lowest free slots, wait for ACPI_DEVICE_OST, then
     /// online the new CPUs with guest-set-vcpus until the guest reports N online ("completed") or the bound runs out
@@ -25,9 +28,19 @@ public sealed partial class VmManager
         var plugged = slots.Count(s => s.IsPlugged);
         if (count > plugged)
         {
-            foreach (var (index, slot) in VcpuSlots.ToPlug(slots, count))
+            var toPlug = VcpuSlots.ToPlug(slots, count);
+            var created = _vcpuThreadsCreated.GetOrAdd(vm.Process.Pid, plugged);
+            if (!vm.Accel.IsKvm && created + toPlug.Count > slots.Count)
+            {
+                throw new VirtlabException(
+                    ErrorKind.Unsupported,
+                    $"this QEMU process of '{name}' has created {created} vCPU threads and multi-threaded TCG has room for {slots.Count} in its life (QEMU 10.0 never frees one on unplug, and one more aborts QEMU): nothing was plugged; restart the domain to plug again");
+            }
+
+            foreach (var (index, slot) in toPlug)
             {
                 await PlugVcpuAsync(vm, index, slot, cancellationToken).ConfigureAwait(false);
+                _vcpuThreadsCreated.AddOrUpdate(vm.Process.Pid, created + 1, (_, n) => n + 1);
             }
 
             return await OnlineInGuestAsync(vm, count, started, cancellationToken).ConfigureAwait(false);
@@ -78,7 +91,7 @@ public sealed partial class VmManager
             problem = e.Message;
         }
 
-        return new VcpuCountInfo(def.MaxVcpus, def.Vcpus, slots.Count, slots.Count(s => s.IsPlugged), guest, problem);
+        return new VcpuCountInfo(def.MaxVcpus, def.Vcpus, def.MaxVcpus, slots.Count(s => s.IsPlugged), guest, problem);
     }
 
     private static void ValidateVcpuCount(VmInstance vm, int count)
