@@ -62,7 +62,7 @@ public sealed record MemStatInfo(
     long? GuestMemAvailableKiB);
 
 /// <summary>autoballoon NAME --min SIZE --max SIZE [--target-free PCT] | --off.</summary>
-public sealed record AutoBalloonRequest(string? Min = null, string? Max = null, int? TargetFreePercent = null, bool Off = false);
+public sealed record AutoBalloonRequest(string? Min = null, string? Max = null, int? TargetFreePercent = null, double? IntervalSeconds = null, bool Off = false);
 
 /// <summary>An automatic-ballooning policy and what it last did.</summary>
 public sealed record AutoBalloonInfo(

@@ -18,7 +18,7 @@ internal static class CliApp
             PassthroughCommands.AgentCommand(), PassthroughCommands.MonitorCommand(),
             DaemonCommands.Daemon(),
             HotplugCommands.SetVcpus(), HotplugCommands.VcpuCount(), HotplugCommands.GuestVcpus(), HotplugCommands.SetMem(),
-            HotplugCommands.DomMemStat(),
+            HotplugCommands.DomMemStat(), HotplugCommands.AutoBalloon(), HotplugCommands.GuestView(), HotplugCommands.GuestWatch(),
         })
         {
             root.Subcommands.Add(command);

@@ -22,5 +22,10 @@ internal static class HotplugEndpoints
             vms.SetMemLiveAsync(name, req.Size, ct));
 
         v1.MapGet("/domains/{name}/dommemstat", (string name, CancellationToken ct) => vms.MemStatAsync(name, ct));
+
+        v1.MapPost("/domains/{name}/autoballoon", (string name, AutoBalloonRequest req, CancellationToken ct) =>
+            vms.AutoBalloonAsync(name, req, ct));
+
+        v1.MapGet("/domains/{name}/guest-view", (string name, CancellationToken ct) => vms.GuestViewAsync(name, ct));
     }
 }

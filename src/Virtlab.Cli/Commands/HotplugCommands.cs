@@ -212,4 +212,79 @@ internal static class HotplugCommands
             }
         }
     }
+
+    public static Command AutoBalloon()
+    {
+        var name = new Argument<string>("NAME");
+        var min = new Option<string?>("--min") { Description = "the least memory the balloon leaves the guest, e.g. 256M" };
+        var max = new Option<string?>("--max") { Description = "the most memory the balloon gives the guest (at most the RAM plugged now)" };
+        var free = new Option<int?>("--target-free") { Description = "keep this share of the guest's RAM usable (MemAvailable), percent; default 20" };
+        var interval = new Option<double?>("--interval") { Description = "seconds between decisions; default 10 (moves at most 100 MiB each, as Proxmox)" };
+        var off = new Option<bool>("--off") { Description = "stop automatic ballooning (the balloon stays where it is)" };
+        var json = CommandRunner.JsonOption();
+        var cmd = new Command("autoballoon", "automatic ballooning in the daemon: reclaim from an idle guest, give back when it allocates; no options shows the state") { name, min, max, free, interval, off, json };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var req = new AutoBalloonRequest(p.GetValue(min), p.GetValue(max), p.GetValue(free), p.GetValue(interval), p.GetValue(off));
+            var info = await client.PostAsync($"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/autoballoon", req,
+                ApiJsonContext.Default.AutoBalloonRequest, ApiJsonContext.Default.AutoBalloonInfo, ct).ConfigureAwait(false);
+            if (p.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(info, ApiJsonContext.Default.AutoBalloonInfo));
+                return;
+            }
+
+            Console.WriteLine(info.Enabled
+                ? string.Create(CultureInfo.InvariantCulture, $"autoballoon on: {info.MinKiB}-{info.MaxKiB} KiB, {info.TargetFreePercent} % usable, at most {info.StepKiB} KiB per {info.IntervalSeconds:0.#} s")
+                : "autoballoon off");
+            if (info.LastAction is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"last: {info.LastAction} (actual {info.LastActualKiB?.ToString(CultureInfo.InvariantCulture) ?? "?"} KiB, usable {info.LastUsableKiB?.ToString(CultureInfo.InvariantCulture) ?? "?"} KiB, target {info.LastTargetKiB?.ToString(CultureInfo.InvariantCulture) ?? "-"} KiB)"));
+            }
+        });
+        return cmd;
+    }
+
+    public static Command GuestView()
+    {
+        var name = new Argument<string>("NAME");
+        var json = CommandRunner.JsonOption();
+        var cmd = new Command("guest-view", "what an application in the guest sees now: nproc, sched_getaffinity, online CPUs, MemTotal") { name, json };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var v = await client.GetAsync($"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/guest-view", ApiJsonContext.Default.GuestViewInfo, ct).ConfigureAwait(false);
+            Console.WriteLine(p.GetValue(json) ? JsonSerializer.Serialize(v, ApiJsonContext.Default.GuestViewInfo) : ViewLine(v));
+        });
+        return cmd;
+    }
+
+    public static Command GuestWatch()
+    {
+        var name = new Argument<string>("NAME");
+        var interval = new Option<int>("--interval-ms") { Description = "sampling period; default 500", DefaultValueFactory = _ => 500 };
+        var count = new Option<int>("--count") { Description = "stop after this many samples; 0 (default) runs until Ctrl-C" };
+        var cmd = new Command("guest-watch", "stream the guest's view (nproc, affinity, online CPUs, MemTotal), one line whenever it changes") { name, interval, count };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var path = $"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/guest-view";
+            string? last = null;
+            for (var i = 0; p.GetValue(count) == 0 || i < p.GetValue(count); i++)
+            {
+                var v = await client.GetAsync(path, ApiJsonContext.Default.GuestViewInfo, ct).ConfigureAwait(false);
+                var key = $"{v.Nproc}|{v.Affinity}|{v.Online}|{v.MemTotalKiB}";
+                if (key != last)
+                {
+                    Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {ViewLine(v)}");
+                    last = key;
+                }
+
+                await Task.Delay(p.GetValue(interval), ct).ConfigureAwait(false);
+            }
+        });
+        return cmd;
+    }
+
+    private static string ViewLine(GuestViewInfo v) => string.Create(CultureInfo.InvariantCulture,
+        $"nproc {v.Nproc}  sched_getaffinity {v.Affinity}  online {v.Online}  present {v.Present}  MemTotal {v.MemTotalKiB} kB  MemAvailable {v.MemAvailableKiB} kB");
 }

@@ -9,8 +9,10 @@ namespace Virtlab.Engine.Hotplug;
 /// </summary>
 public static class BalloonFloor
 {
-    /// <summary>Headroom above what the guest cannot give up: 32 MiB, or 1/16 of its RAM when that is more.</summary>
-    public static long HeadroomKiB(long ramKiB) => Math.Max(32 * 1024, ramKiB / 16);
+    /// <summary>Headroom above what the guest cannot give up: 16 MiB, or 1/32 of its RAM when that is more.
+    /// MemAvailable already leaves out the kernel's low watermarks, so this is margin for growth while the balloon
+    /// inflates (the agent's log, guest-exec output), not the kernel's own reserve.</summary>
+    public static long HeadroomKiB(long ramKiB) => Math.Max(16 * 1024, ramKiB / 32);
 
     /// <summary>Without the guest's figures: 40 % of its RAM (the measured safe side for the default image).</summary>
     public static long WithoutGuestFiguresKiB(long ramKiB) => ramKiB * 2 / 5;
