@@ -98,3 +98,35 @@ public sealed class HotplugPlanningTests
         Assert.Contains("not a CPU list", error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Automatic ballooning decisions.</summary>
+public sealed class AutoBalloonPolicyTests
+{
+    private static readonly AutoBalloonPolicy Policy = new(160 * 1024, 512 * 1024, 40, 100 * 1024, TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public void Given_an_idle_guest_then_it_reclaims_at_most_100_MiB_per_step()
+    {
+        var next = Policy.Next(512 * 1024, 440 * 1024, 100 * 1024);
+
+        Assert.Equal(412 * 1024, next);
+    }
+
+    [Fact]
+    public void Given_a_guest_short_of_memory_then_it_gives_back_all_it_wants_at_once()
+    {
+        // used 140 MiB → wanted 140 / 0.6 = 233 MiB, from 160 MiB: +73 MiB in one step.
+        var next = Policy.Next(160 * 1024, 20 * 1024, 100 * 1024);
+
+        Assert.InRange(next!.Value, 232 * 1024, 234 * 1024);
+    }
+
+    [Fact]
+    public void It_never_goes_below_min_or_the_floor_nor_above_max_and_holds_near_the_target()
+    {
+        Assert.Equal(160 * 1024, Policy.Next(200 * 1024, 190 * 1024, 50 * 1024));
+        Assert.Equal(180 * 1024, Policy.Next(200 * 1024, 190 * 1024, 180 * 1024));
+        Assert.Equal(512 * 1024, Policy.Next(480 * 1024, 10 * 1024, 50 * 1024));
+        Assert.Null(Policy.Next(250 * 1024, 100 * 1024, 50 * 1024));
+    }
+}
