@@ -21,6 +21,8 @@ internal static class CliApp
             CpuCommands.CpuBaseline(), CpuCommands.GuestPmu(),
             ClockCommands.Suspend(), ClockCommands.Resume(), ClockCommands.DomTime(), ClockCommands.GuestClock(),
             MigrationCommands.Migrate(), MigrationCommands.DomJobInfo(), MigrationCommands.DomJobAbort(),
+            HotplugCommands.SetVcpus(), HotplugCommands.VcpuCount(), HotplugCommands.GuestVcpus(), HotplugCommands.SetMem(),
+            HotplugCommands.DomMemStat(), HotplugCommands.AutoBalloon(), HotplugCommands.GuestView(), HotplugCommands.GuestWatch(),
         })
         {
             root.Subcommands.Add(command);

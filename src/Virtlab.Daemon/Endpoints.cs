@@ -92,6 +92,7 @@ internal static class Endpoints
 
         CpuClockEndpoints.Map(v1, vms);
         MigrationEndpoints.Map(v1, vms);
+        HotplugEndpoints.Map(v1, vms);
     }
 
     private static string QemuVersionOrProblem(VmManager vms)

@@ -328,10 +328,9 @@ public sealed partial class VmManager
 
         try
         {
-            var agent = await vm.AgentAsync(cancellationToken).ConfigureAwait(false);
-            return await OffsetMsAsync(agent, cancellationToken).ConfigureAwait(false);
+            return (await MeasureOffsetAsync(vm, cancellationToken).ConfigureAwait(false)).OffsetSeconds * 1000;
         }
-        catch (Virtlab.Qga.GuestAgentException e)
+        catch (VirtlabException e)
         {
             Log?.Invoke($"migrate '{vm.Definition.Name}': no clock reading before migrating: {e.Message}");
             return null;
