@@ -38,7 +38,7 @@ internal static class ClockCommands
 
             if (r.OffsetBeforeSyncSeconds is { } before && r.OffsetSeconds is { } after)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Guest clock synced: offset {Seconds(before)} -> {Seconds(after)} (guest minus host)"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Guest clock synced: offset {Signed.Seconds(before)} -> {Signed.Seconds(after)} (guest minus host)"));
             }
             else if (r.PausedSeconds is not null)
             {
@@ -72,10 +72,10 @@ internal static class ClockCommands
                 : string.Create(CultureInfo.InvariantCulture, $"Time: {r.GuestNs / 1_000_000_000}"));
             if (r.OffsetBeforeSeconds is { } before)
             {
-                Console.WriteLine($"Offset before: {Seconds(before)} (guest minus host)");
+                Console.WriteLine($"Offset before: {Signed.Seconds(before)} (guest minus host)");
             }
 
-            Console.WriteLine($"Offset: {Seconds(r.OffsetSeconds)} (guest minus host)");
+            Console.WriteLine($"Offset: {Signed.Seconds(r.OffsetSeconds)} (guest minus host)");
         });
         return cmd;
     }
@@ -97,7 +97,7 @@ internal static class ClockCommands
             Console.WriteLine($"Clocksource:     {c.Clocksource} (available: {string.Join(' ', c.AvailableClocksources)})");
             Console.WriteLine($"kvm-clock:       {(c.KvmClock ? "yes" : $"no{(c.Accel == "kvm" ? string.Empty : $" ({c.Accel} has no paravirtual clock)")}")}");
             Console.WriteLine($"TSC flags:       constant_tsc {YesNo(c.ConstantTsc)}, nonstop_tsc {YesNo(c.NonstopTsc)}, tsc_known_freq {YesNo(c.TscKnownFreq)}, invtsc {YesNo(c.Invtsc)}");
-            Console.WriteLine($"Offset:          {Seconds(c.OffsetSeconds)} (guest minus host)");
+            Console.WriteLine($"Offset:          {Signed.Seconds(c.OffsetSeconds)} (guest minus host)");
             foreach (var l in c.KernelLines)
             {
                 Console.WriteLine($"Kernel:          {l}");
@@ -107,6 +107,4 @@ internal static class ClockCommands
     }
 
     private static string YesNo(bool b) => b ? "yes" : "no";
-
-    private static string Seconds(double s) => string.Create(CultureInfo.InvariantCulture, $"{s:+0.000;-0.000} s");
 }

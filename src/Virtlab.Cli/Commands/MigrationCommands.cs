@@ -181,8 +181,8 @@ internal static class MigrationCommands
         sb.Append(r.AgentAnswered ? "guest agent answers on the destination\n" : "WARNING: the guest agent does not answer on the destination\n");
         if (r.Clock is { } c)
         {
-            var before = c.SourceOffsetMs is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:+0.0;-0.0} ms before migration, ") : string.Empty;
-            sb.Append(CultureInfo.InvariantCulture, $"guest clock vs host: {before}{c.OffsetBeforeMs:+0.0;-0.0} ms after migration, {(c.Corrected ? $"corrected to {c.OffsetAfterMs:+0.0;-0.0} ms" : "within 10 ms, left alone")}\n");
+            var before = c.SourceOffsetMs is { } s ? $"{Signed.Millis(s)} before migration, " : string.Empty;
+            sb.Append(CultureInfo.InvariantCulture, $"guest clock vs host: {before}{Signed.Millis(c.OffsetBeforeMs)} after migration, {(c.Corrected ? $"corrected to {Signed.Millis(c.OffsetAfterMs)}" : "within 10 ms, left alone")}\n");
         }
 
         if (r.GuestGap is { } g)
