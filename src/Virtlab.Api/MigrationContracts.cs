@@ -75,7 +75,7 @@ public sealed record JobInfo(
     DateTimeOffset? FinishedAt = null);
 
 /// <summary>Source daemon → destination daemon: prepare an incoming VM from this definition.</summary>
-public sealed record IncomingRequest(string DefinitionJson, string SourceQemuVersion, HostCpuInfo SourceCpu, bool Postcopy = false);
+public sealed record IncomingRequest(string DefinitionJson, string SourceQemuVersion, HostCpuInfo SourceCpu, bool Postcopy = false, LiveDevices? Devices = null);
 
 /// <summary>Destination → source: where its incoming QEMU listens (a QEMU migration URI).</summary>
 public sealed record IncomingReply(string Name, string MigrationUri, int Pid);
@@ -85,3 +85,20 @@ public sealed record IncomingFinishRequest(JobInfo Job, int AgentTimeoutSeconds 
 
 /// <summary>Destination → source: the guest runs here now.</summary>
 public sealed record IncomingFinishReply(bool Running, bool AgentAnswered, ClockReport? Clock, GuestGapReport? GuestGap, string? Problem);
+
+/// <summary>
+/// Devices hot-plugged into the running source that its definition does not list: the destination
+/// starts with them on its command line (QEMU's migration stream needs the same devices on both sides).
+/// </summary>
+public sealed record LiveDevices(IReadOnlyList<PluggedVcpu> Vcpus, IReadOnlyList<PluggedDimm> Dimms)
+{
+    public static LiveDevices None { get; } = new([], []);
+
+    public bool IsEmpty => Vcpus.Count == 0 && Dimms.Count == 0;
+}
+
+/// <summary>A vCPU plugged with device_add: its id, QEMU driver and topology slot.</summary>
+public sealed record PluggedVcpu(string Id, string Driver, int? SocketId, int? DieId, int? ClusterId, int? CoreId, int? ThreadId);
+
+/// <summary>A pc-dimm plugged with device_add over a memory-backend-ram named <c>mem-ID</c>.</summary>
+public sealed record PluggedDimm(string Id, long SizeBytes, long Addr, int Slot);

@@ -83,6 +83,20 @@ public sealed class QemuCommandLineTests
             QemuCommandLine.Build("/q", Basic with { Os = new OsDefinition { Cmdline = "virtlab.agent=off" } }, Tcg, Image, Run)
                 .SkipWhile(a => a != "-append").ElementAt(1));
 
+    [Fact]
+    public void Given_hot_plugged_vcpus_and_dimms_of_a_migration_source_then_the_destination_argv_matches_the_golden_file()
+    {
+        var devices = new Virtlab.Api.LiveDevices(
+            [new("vcpu1", "qemu64-x86_64-cpu", 0, null, null, 1, 0), new("vcpu2", "qemu64-x86_64-cpu", 0, null, null, 2, 0)],
+            [new("dimm0", 268435456, 4294967296, 0)]);
+
+        AssertGolden("live-devices", QemuCommandLine.LiveDeviceArguments(devices));
+    }
+
+    [Fact]
+    public void Given_no_hot_plugged_devices_then_the_destination_gets_no_extra_options() =>
+        Assert.Empty(QemuCommandLine.LiveDeviceArguments(Virtlab.Api.LiveDevices.None));
+
     private static void AssertGolden(string name, IReadOnlyList<string> argv)
     {
         var path = Path.Combine(GoldenDir(), name + ".argv");

@@ -138,6 +138,59 @@ public sealed class MigrationTests
         Assert.Equal(0, verify["bad_pages"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Hot_plugged_vcpus_and_memory_move_with_the_guest_and_the_destination_can_unplug_them()
+    {
+        Requirements.QemuAndImage();
+        await using var src = new VirtlabHost();
+        await using var dst = new VirtlabHost();
+        await dst.ListenAsync();
+        await src.CreateAsync("hp", ["--vcpus", "1,maxvcpus=4", "--memory", "256M,maxmemory=1G", .. Image]);
+        await src.OkAsync("setvcpus", "hp", "3", "--live");
+        await src.OkAsync("setmem", "hp", "512M", "--live");
+        var memTotalBefore = await MemTotalKiBAsync(src, "hp");
+
+        var r = await src.RunAsync(TimeSpan.FromMinutes(4), "migrate", "hp", dst.Uri!, "--live", "--token-file", dst.TokenFile);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        await dst.QemuPidAsync("hp");
+        Assert.Equal(3, (await dst.AgentAsync("hp", """{"execute":"guest-get-vcpus"}"""))["return"]!.AsArray().Count(v => v!["online"]!.GetValue<bool>()));
+        Assert.Equal(memTotalBefore, await MemTotalKiBAsync(dst, "hp"));
+        Assert.Matches(@"current\s+live\s+3", await dst.OkAsync("vcpucount", "hp"));
+        Assert.Contains("unplugged dimm0", await dst.OkAsync("setmem", "hp", "256M", "--live"));
+        Assert.Contains("1 online in the guest", await dst.OkAsync("setvcpus", "hp", "1", "--live"));
+    }
+
+    [Fact]
+    public async Task A_qemu_process_that_replugged_a_vcpu_is_not_migrated_and_keeps_running()
+    {
+        Requirements.QemuAndImage();
+        await using var src = new VirtlabHost();
+        await using var dst = new VirtlabHost();
+        await dst.ListenAsync();
+        var pid = await src.CreateAsync("rp", ["--vcpus", "1,maxvcpus=4", "--memory", "256M", .. Image]);
+        foreach (var n in new[] { "2", "1", "2" })
+        {
+            await src.OkAsync("setvcpus", "rp", n, "--live");
+        }
+
+        var r = await src.RunAsync("migrate", "rp", dst.Uri!, "--live", "--token-file", dst.TokenFile);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("plugged a vCPU after unplugging one", r.Stderr);
+        Assert.Contains("restart it", r.Stderr);
+        Assert.True(VirtlabHost.ProcessAlive(pid));
+        Assert.NotNull((await src.AgentAsync("rp", """{"execute":"guest-ping"}"""))["return"]);
+        Assert.DoesNotContain("rp", await dst.OkAsync("list", "--all"));
+    }
+
+    private static async Task<long> MemTotalKiBAsync(VirtlabHost host, string name)
+    {
+        var meminfo = await host.GuestExecAsync(name, "/bin/cat", "/proc/meminfo");
+        var line = meminfo.Split('\n').First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task WaitForActiveJobAsync(VirtlabHost host, string name)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);

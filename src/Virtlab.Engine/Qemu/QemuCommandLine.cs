@@ -1,4 +1,5 @@
 using System.Globalization;
+using Virtlab.Api;
 using Virtlab.Domain.Definitions;
 using Virtlab.Engine.Accel;
 using Virtlab.Engine.Images;
@@ -93,6 +94,44 @@ public static class QemuCommandLine
         }
 
         argv.AddRange(["-pidfile", run.PidFile]);
+        return argv;
+    }
+
+    /// <summary>
+    /// The hot-plugged devices of a migration's source as command-line options, in the order they sit in their
+    /// slots: each vCPU at its topology slot, each DIMM over its own RAM backend at the same address and slot.
+    /// </summary>
+    public static IReadOnlyList<string> LiveDeviceArguments(LiveDevices devices)
+    {
+        var argv = new List<string>();
+        foreach (var d in devices.Dimms)
+        {
+            argv.AddRange(
+            [
+                "-object", string.Create(CultureInfo.InvariantCulture, $"memory-backend-ram,id=mem-{QemuOpts.Escape(d.Id)},size={d.SizeBytes}"),
+                "-device", string.Create(CultureInfo.InvariantCulture, $"pc-dimm,id={QemuOpts.Escape(d.Id)},memdev=mem-{QemuOpts.Escape(d.Id)},addr={d.Addr},slot={d.Slot}"),
+            ]);
+        }
+
+        foreach (var c in devices.Vcpus)
+        {
+            var props = new List<string> { QemuOpts.Escape(c.Driver), "id=" + QemuOpts.Escape(c.Id) };
+            void Add(string key, int? value)
+            {
+                if (value is { } v)
+                {
+                    props.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={v}"));
+                }
+            }
+
+            Add("socket-id", c.SocketId);
+            Add("die-id", c.DieId);
+            Add("cluster-id", c.ClusterId);
+            Add("core-id", c.CoreId);
+            Add("thread-id", c.ThreadId);
+            argv.AddRange(["-device", string.Join(',', props)]);
+        }
+
         return argv;
     }
 

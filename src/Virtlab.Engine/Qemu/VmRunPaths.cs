@@ -12,4 +12,14 @@ public sealed record VmRunPaths(string Directory)
     public string QemuLog => Path.Combine(Directory, "qemu.log");
 
     public string PidFile => Path.Combine(Directory, "qemu.pid");
+
+    /// <summary>Present once this QEMU process has had a vCPU unplugged.</summary>
+    public string VcpuUnpluggedMarker => Path.Combine(Directory, "vcpu-unplugged");
+
+    /// <summary>Present when this QEMU process must not be migrated; holds the reason (a vCPU plugged after an unplug
+    /// makes QEMU 10.0 under TCG hang in migration setup; a migration thread stuck in QEMU). See docs/MIGRATION.md.</summary>
+    public string MigrationBlocker => Path.Combine(Directory, "no-migrate");
+
+    /// <summary>Files that describe one QEMU process's life; removed when a new one starts.</summary>
+    public IEnumerable<string> ProcessFiles => [QmpSocket, AgentSocket, PidFile, VcpuUnpluggedMarker, MigrationBlocker];
 }

@@ -35,7 +35,8 @@ public sealed partial class VmManager
                 Qemu.Version.ToString(),
                 n => Store.FindDomain(n) is not null || _running.ContainsKey(n),
                 ImageProblem);
-            var problems = MigrationPreflights.SelectMany(p => p.Check(context)).ToList();
+            var devices = request.Devices ?? LiveDevices.None;
+            var problems = MigrationPreflights.SelectMany(p => p.Check(context)).Concat(LiveDeviceProblems(def, devices)).ToList();
             if (problems.Count > 0)
             {
                 throw new VirtlabException(ErrorKind.InvalidState, $"cannot take '{def.Name}' here: {string.Join("; ", problems)}");
@@ -50,7 +51,7 @@ public sealed partial class VmManager
             VmInstance? vm = null;
             try
             {
-                vm = await LaunchAsync(def, cancellationToken, incoming: true).ConfigureAwait(false);
+                vm = await LaunchAsync(def, cancellationToken, incoming: devices).ConfigureAwait(false);
                 var uri = await ListenIncomingAsync(vm, cancellationToken).ConfigureAwait(false);
                 _incoming[def.Name] = vm;
                 Log?.Invoke($"incoming '{def.Name}': QEMU pid {vm.Process.Pid} waits on {uri}");
@@ -153,6 +154,19 @@ public sealed partial class VmManager
         Log?.Invoke($"incoming '{name}': aborted, QEMU pid {vm.Process.Pid} gone, definition removed");
     }
 
+    /// <summary>An incoming QEMU that exited on its own (the source went away, the stream was bad): the guest never
+    /// ran here, so its definition goes too.</summary>
+    private void ForgetIncomingThatDied(VmInstance vm)
+    {
+        var name = vm.Definition.Name;
+        if (_incoming.TryGetValue(name, out var inc) && ReferenceEquals(inc, vm) && _incoming.TryRemove(name, out _))
+        {
+            Store.RemoveDomain(name);
+            TryDeleteRunDir(Paths.VmRunDir(name));
+            Log?.Invoke($"incoming '{name}': its QEMU exited before the migration finished; definition removed");
+        }
+    }
+
     private async Task KillIncomingAsync(VmInstance vm)
     {
         if (!vm.Process.HasExited)
@@ -188,6 +202,31 @@ public sealed partial class VmManager
             {
                 // The port was taken between our probe and QEMU's bind: try another.
             }
+        }
+    }
+
+    /// <summary>The source's hot-plugged devices come from another host: ids and drivers must be what Virtlab itself plugs.</summary>
+    private static IEnumerable<string> LiveDeviceProblems(Virtlab.Domain.Definitions.DomainDefinition def, LiveDevices devices)
+    {
+        static bool IsId(string id) => id.Length is > 0 and <= 32 && char.IsAsciiLetter(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        foreach (var c in devices.Vcpus.Where(c => !IsId(c.Id) || !c.Driver.EndsWith("-x86_64-cpu", StringComparison.Ordinal) || !IsId(c.Driver)))
+        {
+            yield return $"the source sent a hot-plugged vCPU Virtlab does not plug ('{c.Id}', driver '{c.Driver}')";
+        }
+
+        foreach (var d in devices.Dimms.Where(d => !IsId(d.Id) || d.SizeBytes <= 0 || d.Addr < 0 || d.Slot < 0))
+        {
+            yield return $"the source sent a DIMM Virtlab does not plug ('{d.Id}')";
+        }
+
+        if (devices.Vcpus.Count + def.Vcpus > def.MaxVcpus)
+        {
+            yield return $"the source runs {def.Vcpus + devices.Vcpus.Count} vCPUs, above the domain's maximum of {def.MaxVcpus}";
+        }
+
+        if (devices.Dimms.Count > 0 && def.MaxMemoryKiB is null)
+        {
+            yield return "the source has DIMMs plugged, but the definition has no maxmemory";
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Virtlab.Api;
 using Virtlab.Domain.Definitions;
 using Virtlab.Domain.State;
 using Virtlab.Domain.Validation;
@@ -229,9 +230,9 @@ public sealed partial class VmManager
         }
     }
 
-    /// <param name="incoming">Start the destination of a migration: the same argv plus <c>-incoming defer</c>
-    /// (QEMU waits, vCPUs stopped, for <c>migrate-incoming</c>).</param>
-    private async Task<VmInstance> LaunchAsync(DomainDefinition def, CancellationToken cancellationToken, bool incoming = false)
+    /// <param name="incoming">Start the destination of a migration: the same argv plus the devices hot-plugged into the
+    /// source, and <c>-incoming defer</c> (QEMU waits, vCPUs stopped, for <c>migrate-incoming</c>).</param>
+    private async Task<VmInstance> LaunchAsync(DomainDefinition def, CancellationToken cancellationToken, LiveDevices? incoming = null)
     {
         var qemu = Qemu;
         qemu.EnsureCanStart();
@@ -240,9 +241,9 @@ public sealed partial class VmManager
         var run = new VmRunPaths(Paths.VmRunDir(def.Name));
         PrepareRunDir(run);
         var argv = QemuCommandLine.Build(qemu.Path, def, accel, image, run);
-        if (incoming)
+        if (incoming is not null)
         {
-            argv = [.. argv, "-incoming", "defer"];
+            argv = [.. argv, .. QemuCommandLine.LiveDeviceArguments(incoming), "-incoming", "defer"];
         }
 
         File.WriteAllText(Path.Combine(run.Directory, "qemu.argv"), string.Join('\n', argv) + "\n");
@@ -263,7 +264,7 @@ public sealed partial class VmManager
         RestrictSockets(run);
         var startedAt = DateTimeOffset.UtcNow;
         var id = NextId();
-        var vm = new VmInstance(id, def, run, process, qmp, accel, qemu.Version.ToString(), startedAt) { Paused = incoming };
+        var vm = new VmInstance(id, def, run, process, qmp, accel, qemu.Version.ToString(), startedAt) { Paused = incoming is not null };
         Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, vm.QemuVersion, startedAt));
         Track(vm);
         Log?.Invoke($"started '{def.Name}' pid {process.Pid} on {accel.Name} ({accel.Reason})");
@@ -319,6 +320,7 @@ public sealed partial class VmManager
                 events.Dispose();
                 Log?.Invoke($"'{vm.Definition.Name}' QEMU pid {vm.Process.Pid} exited with status {t.Result}");
                 await ForgetAsync(vm).ConfigureAwait(false);
+                ForgetIncomingThatDied(vm);
             },
             TaskScheduler.Default);
     }
@@ -330,7 +332,7 @@ public sealed partial class VmManager
         {
             Store.RemoveRuntime(vm.Definition.Name);
             await vm.DisposeAsync().ConfigureAwait(false);
-            foreach (var s in new[] { vm.Run.QmpSocket, vm.Run.AgentSocket, vm.Run.PidFile })
+            foreach (var s in vm.Run.ProcessFiles)
             {
                 TryDelete(s);
             }
@@ -354,7 +356,7 @@ public sealed partial class VmManager
         VirtlabPathsCheck(run);
         Directory.CreateDirectory(run.Directory);
         File.SetUnixFileMode(run.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var s in new[] { run.QmpSocket, run.AgentSocket, run.PidFile })
+        foreach (var s in run.ProcessFiles)
         {
             TryDelete(s);
         }

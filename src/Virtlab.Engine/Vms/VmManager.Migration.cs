@@ -28,6 +28,9 @@ public sealed partial class VmManager
     /// <summary>Destination-side checks before an incoming VM is prepared.</summary>
     public IReadOnlyList<IMigrationPreflight> MigrationPreflights { get; init; } = [new BasicMigrationPreflight()];
 
+    /// <summary>How long a migration may sit in QEMU's 'setup' or 'cancelling' before Virtlab calls it stuck.</summary>
+    public TimeSpan MigrationStuckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the source polls query-migrate.</summary>
     public TimeSpan MigrationPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -43,6 +46,14 @@ public sealed partial class VmManager
             Qemu.EnsureSafeFor("migrate-tcg");
         }
 
+        if (File.Exists(vm.Run.MigrationBlocker))
+        {
+            throw new VirtlabException(
+                ErrorKind.Unsupported,
+                $"refusing to migrate '{name}': {File.ReadAllText(vm.Run.MigrationBlocker).Trim()} (docs/MIGRATION.md). " +
+                $"The guest is unharmed: restart it ('virtlab shutdown {name}', then 'virtlab start {name}') to migrate it");
+        }
+
         if (!await vm.Job.WaitAsync(0, cancellationToken).ConfigureAwait(false))
         {
             throw new VirtlabException(ErrorKind.Busy, $"domain '{name}' has another job running: wait for it, or 'virtlab domjobabort {name}'");
@@ -52,8 +63,9 @@ public sealed partial class VmManager
         {
             using var peer = new PeerClient(destination, request.Token);
             var wasPaused = vm.Paused;
+            var devices = await LiveDeviceReader.ReadAsync(vm.Qmp, cancellationToken).ConfigureAwait(false);
             var incoming = await peer.PrepareIncomingAsync(
-                new IncomingRequest(DomainJson.Serialize(vm.Definition), Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy),
+                new IncomingRequest(DomainJson.Serialize(vm.Definition), Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy, devices),
                 cancellationToken).ConfigureAwait(false);
             Log?.Invoke($"migrate '{name}': destination {destination} listens on {incoming.MigrationUri} (QEMU pid {incoming.Pid})");
 
@@ -215,10 +227,32 @@ public sealed partial class VmManager
         var clock = Stopwatch.StartNew();
         var deadline = r.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
         var cancelSent = false;
+        TimeSpan? cancellingSince = null;
         while (true)
         {
             var info = await m.Vm.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
             m.Samples.Add(JobInfoMapper.Sample(info, clock.Elapsed.TotalSeconds));
+            if (info.Status == "cancelling")
+            {
+                cancellingSince ??= clock.Elapsed;
+                if (clock.Elapsed - cancellingSince > MigrationStuckTimeout)
+                {
+                    File.WriteAllText(m.Vm.Run.MigrationBlocker, "an earlier migration of this QEMU process is stuck inside QEMU ('cancelling')");
+                    throw new VirtlabException(
+                        ErrorKind.QemuError,
+                        $"QEMU's migration of '{m.Vm.Definition.Name}' is stuck in 'cancelling' {MigrationStuckTimeout.TotalSeconds:0} s after migrate_cancel (a QEMU defect): " +
+                        $"the guest keeps running on this host and the destination's QEMU was removed, but this QEMU process cannot migrate again; restart the domain to migrate it");
+                }
+            }
+
+            if (!cancelSent && info.Status == "setup" && clock.Elapsed > MigrationStuckTimeout)
+            {
+                cancelSent = true;
+                m.StuckInSetup = true;
+                Log?.Invoke($"migrate '{m.Vm.Definition.Name}': still in setup after {MigrationStuckTimeout.TotalSeconds:0} s, sending migrate_cancel");
+                await m.Vm.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
             switch (info.Status)
             {
                 case "completed":
@@ -228,9 +262,10 @@ public sealed partial class VmManager
                         ErrorKind.QemuError,
                         $"migration of '{m.Vm.Definition.Name}' to {m.Peer} failed: {info.ErrorDesc ?? "QEMU gave no reason"}: the guest keeps running on this host; the destination's QEMU was removed");
                 case "cancelled":
-                    var why = m.TimedOut ? $"it did not finish within --timeout {r.TimeoutSeconds} s" : m.AbortRequested ? "domjobabort" : "cancelled";
+                    var why = m.StuckInSetup ? $"QEMU did not leave migration setup within {MigrationStuckTimeout.TotalSeconds:0} s"
+                        : m.TimedOut ? $"it did not finish within --timeout {r.TimeoutSeconds} s" : m.AbortRequested ? "domjobabort" : "cancelled";
                     throw new VirtlabException(
-                        m.TimedOut ? ErrorKind.Timeout : ErrorKind.InvalidState,
+                        m.TimedOut || m.StuckInSetup ? ErrorKind.Timeout : ErrorKind.InvalidState,
                         $"migration of '{m.Vm.Definition.Name}' to {m.Peer} was cancelled ({why}): the guest keeps running on this host; the destination's QEMU was removed");
             }
 
@@ -314,6 +349,8 @@ public sealed partial class VmManager
         public bool AbortRequested { get; set; }
 
         public bool TimedOut { get; set; }
+
+        public bool StuckInSetup { get; set; }
 
         public double? SourceClockOffsetMs { get; set; }
     }

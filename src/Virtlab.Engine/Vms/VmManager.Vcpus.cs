@@ -40,6 +40,10 @@ public sealed partial class VmManager
             foreach (var (index, slot) in toPlug)
             {
                 await PlugVcpuAsync(vm, index, slot, cancellationToken).ConfigureAwait(false);
+                if (File.Exists(vm.Run.VcpuUnpluggedMarker))
+                {
+                    File.WriteAllText(vm.Run.MigrationBlocker, $"its QEMU process plugged a vCPU after unplugging one, and QEMU {vm.QemuVersion} under TCG then hangs in migration setup (it waits forever on the unplugged vCPU)");
+                }
                 _vcpuThreadsCreated.AddOrUpdate(vm.Process.Pid, created + 1, (_, n) => n + 1);
             }
 
@@ -52,6 +56,7 @@ public sealed partial class VmManager
             var pending = new List<string>();
             foreach (var (index, slot) in VcpuSlots.ToUnplug(slots, count))
             {
+                File.WriteAllText(vm.Run.VcpuUnpluggedMarker, $"vCPU slot {index} unplugged\n");
                 if (!await UnplugVcpuAsync(vm, index, slot, cancellationToken).ConfigureAwait(false))
                 {
                     pending.Add(VcpuSlots.DeviceId(index));
