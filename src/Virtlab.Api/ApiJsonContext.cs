@@ -40,6 +40,8 @@ namespace Virtlab.Api;
 [JsonSerializable(typeof(IncomingReply))]
 [JsonSerializable(typeof(IncomingFinishRequest))]
 [JsonSerializable(typeof(IncomingFinishReply))]
+[JsonSerializable(typeof(IncomingStatus))]
+[JsonSerializable(typeof(OutgoingMigrationRecord))]
 [JsonSerializable(typeof(SetVcpusRequest))]
 [JsonSerializable(typeof(SetVcpusReply))]
 [JsonSerializable(typeof(VcpuCountInfo))]

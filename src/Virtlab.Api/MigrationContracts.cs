@@ -102,3 +102,11 @@ public sealed record PluggedVcpu(string Id, string Driver, int? SocketId, int? D
 
 /// <summary>A pc-dimm plugged with device_add over a memory-backend-ram named <c>mem-ID</c>.</summary>
 public sealed record PluggedDimm(string Id, long SizeBytes, long Addr, int Slot);
+
+/// <summary>Destination → source: what this host holds of NAME. <c>State</c> is <c>incoming</c> (prepared by a
+/// migration that has not finished here), <c>running</c> (a domain of this host) or <c>absent</c>.</summary>
+public sealed record IncomingStatus(string Name, string State);
+
+/// <summary>What the source persists while a migration runs, so a restarted daemon can settle it
+/// (hand the guest over, or take it back) and never leave two running copies or none.</summary>
+public sealed record OutgoingMigrationRecord(string Destination, string Token, bool WasPaused, DateTimeOffset StartedAt);

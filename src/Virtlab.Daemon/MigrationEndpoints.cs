@@ -23,6 +23,8 @@ internal static class MigrationEndpoints
         v1.MapPost("/migration/incoming", (IncomingRequest req, CancellationToken ct) =>
             vms.PrepareIncomingAsync(req, ct));
 
+        v1.MapGet("/migration/incoming/{name}", (string name) => vms.IncomingStatusOf(name));
+
         v1.MapPost("/migration/incoming/{name}/finish", (string name, IncomingFinishRequest req, CancellationToken ct) =>
             vms.FinishIncomingAsync(name, req, ct));
 

@@ -184,6 +184,80 @@ public sealed class MigrationTests
         Assert.DoesNotContain("rp", await dst.OkAsync("list", "--all"));
     }
 
+    [Fact]
+    public async Task A_source_daemon_killed_mid_migration_takes_the_guest_back_when_it_restarts_and_nothing_is_left_on_the_destination()
+    {
+        Requirements.QemuAndImage();
+        await using var src = new VirtlabHost();
+        await using var dst = new VirtlabHost();
+        await dst.ListenAsync();
+        var pid = await src.CreateAsync("sk", ["--memory", "256M", .. Image]);
+        await src.GuestExecAsync("sk", "/bin/sh", "-c", "virtlab-probe pattern 32 /run/pattern >/dev/null 2>&1 </dev/null &");
+        var migrate = src.RunAsync(TimeSpan.FromMinutes(3), "migrate", "sk", dst.Uri!, "--live", "--bandwidth", "4", "--token-file", dst.TokenFile);
+        await WaitForActiveJobAsync(src, "sk");
+
+        src.KillDaemon();
+        var lost = await migrate;
+        await src.PollAsync(o => o.Contains("running", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "list");
+        await dst.PollAsync(o => !o.Contains("sk", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "list", "--all");
+
+        Assert.NotEqual(0, lost.ExitCode);
+        Assert.True(VirtlabHost.ProcessAlive(pid), "the source QEMU died");
+        Assert.Equal(pid, await src.QemuPidAsync("sk"));
+        Assert.NotNull((await src.AgentAsync("sk", """{"execute":"guest-ping"}"""))["return"]);
+        var verify = JsonNode.Parse(await src.GuestExecAsync("sk", "/usr/bin/virtlab-probe", "pattern-verify", "/run/pattern"))!;
+        Assert.Equal(0, verify["bad_pages"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_migration_that_completes_while_the_source_daemon_is_dead_is_handed_over_when_it_restarts()
+    {
+        Requirements.QemuAndImage();
+        await using var src = new VirtlabHost();
+        await using var dst = new VirtlabHost();
+        await dst.ListenAsync();
+        var pid = await src.CreateAsync("sh", ["--memory", "256M", .. Image]);
+        var migrate = src.RunAsync(TimeSpan.FromMinutes(3), "migrate", "sh", dst.Uri!, "--live", "--bandwidth", "16", "--token-file", dst.TokenFile);
+        await WaitForActiveJobAsync(src, "sh");
+
+        src.KillDaemon();
+        await migrate;
+        // QEMU finishes the transfer without any manager and starts the destination's copy by itself; the source's
+        // copy stays paused (postmigrate). Only one of them runs.
+        await dst.PollAsync(o => o.Contains("running", StringComparison.Ordinal), TimeSpan.FromSeconds(90), "list");
+        await src.PollAsync(o => !o.Contains("sh", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "list", "--all");
+
+        Assert.False(VirtlabHost.ProcessAlive(pid), "the source QEMU is still there after the hand-over");
+        await dst.QemuPidAsync("sh");
+        Assert.NotNull((await dst.AgentAsync("sh", """{"execute":"guest-ping"}"""))["return"]);
+        Assert.Contains("Job type:         Completed", await dst.OkAsync("domjobinfo", "sh", "--completed"));
+    }
+
+    [Fact]
+    public async Task A_destination_daemon_killed_mid_migration_gets_the_guest_once_it_is_back_and_the_source_waits_paused_meanwhile()
+    {
+        Requirements.QemuAndImage();
+        await using var src = new VirtlabHost();
+        await using var dst = new VirtlabHost();
+        await dst.ListenAsync();
+        var pid = await src.CreateAsync("dk", ["--memory", "256M", .. Image]);
+        var migrate = src.RunAsync(TimeSpan.FromMinutes(3), "migrate", "dk", dst.Uri!, "--live", "--bandwidth", "16", "--token-file", dst.TokenFile);
+        await WaitForActiveJobAsync(src, "dk");
+
+        dst.KillDaemon();
+        var r = await migrate;
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("cannot be reached", r.Stderr);
+        Assert.Contains("paused", await src.OkAsync("list"));
+
+        await dst.ListenAgainAsync();
+        await src.PollAsync(o => !o.Contains("dk", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "list", "--all");
+        Assert.False(VirtlabHost.ProcessAlive(pid), "the source QEMU is still there after the hand-over");
+        Assert.Contains("running", await dst.OkAsync("list"));
+        await dst.QemuPidAsync("dk");
+        Assert.NotNull((await dst.AgentAsync("dk", """{"execute":"guest-ping"}"""))["return"]);
+    }
+
     private static async Task<long> MemTotalKiBAsync(VirtlabHost host, string name)
     {
         var meminfo = await host.GuestExecAsync(name, "/bin/cat", "/proc/meminfo");

@@ -29,6 +29,9 @@ public sealed class PeerClient : IDisposable
     public Task<IncomingFinishReply> FinishIncomingAsync(string name, IncomingFinishRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}/finish", JsonContent.Create(request, ApiJsonContext.Default.IncomingFinishRequest), ApiJsonContext.Default.IncomingFinishReply, cancellationToken);
 
+    public Task<IncomingStatus> IncomingStatusAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}", null, ApiJsonContext.Default.IncomingStatus, cancellationToken);
+
     public async Task AbortIncomingAsync(string name, CancellationToken cancellationToken)
     {
         using var r = await Send(HttpMethod.Delete, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}", null, cancellationToken).ConfigureAwait(false);

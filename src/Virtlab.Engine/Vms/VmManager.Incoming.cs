@@ -54,6 +54,7 @@ public sealed partial class VmManager
                 vm = await LaunchAsync(def, cancellationToken, incoming: devices).ConfigureAwait(false);
                 var uri = await ListenIncomingAsync(vm, cancellationToken).ConfigureAwait(false);
                 _incoming[def.Name] = vm;
+                Jobs.MarkIncoming(def.Name);
                 Log?.Invoke($"incoming '{def.Name}': QEMU pid {vm.Process.Pid} waits on {uri}");
                 return new IncomingReply(def.Name, uri, vm.Process.Pid);
             }
@@ -102,6 +103,7 @@ public sealed partial class VmManager
         }
 
         _incoming.TryRemove(name, out _);
+        Jobs.UnmarkIncoming(name);
         vm.Paused = false;
         Jobs.Save(name, request.Job with { Operation = "Incoming migration" });
 
@@ -136,6 +138,10 @@ public sealed partial class VmManager
         return new IncomingFinishReply(true, agentOk, clock, gap, null);
     }
 
+    /// <summary>What this host holds of <paramref name="name"/>, for a source settling an interrupted migration.</summary>
+    public IncomingStatus IncomingStatusOf(string name) =>
+        new(name, _incoming.ContainsKey(name) ? "incoming" : _running.ContainsKey(name) ? "running" : "absent");
+
     /// <summary>Kills and forgets a VM this side prepared for an incoming migration; a no-op for any other VM.</summary>
     public async Task AbortIncomingAsync(string name)
     {
@@ -144,6 +150,7 @@ public sealed partial class VmManager
             return;
         }
 
+        Jobs.UnmarkIncoming(name);
         await KillIncomingAsync(vm).ConfigureAwait(false);
         if (!_running.ContainsKey(name))
         {
@@ -161,6 +168,7 @@ public sealed partial class VmManager
         var name = vm.Definition.Name;
         if (_incoming.TryGetValue(name, out var inc) && ReferenceEquals(inc, vm) && _incoming.TryRemove(name, out _))
         {
+            Jobs.UnmarkIncoming(name);
             Store.RemoveDomain(name);
             TryDeleteRunDir(Paths.VmRunDir(name));
             Log?.Invoke($"incoming '{name}': its QEMU exited before the migration finished; definition removed");

@@ -71,6 +71,7 @@ public sealed partial class VmManager
 
             var migration = new OutgoingMigration(vm, destination.ToString());
             _migrations[name] = migration;
+            Jobs.SaveOutgoing(name, new OutgoingMigrationRecord(destination.ToString(), request.Token, wasPaused, DateTimeOffset.UtcNow));
             MigrationInfo final;
             try
             {
@@ -87,7 +88,11 @@ public sealed partial class VmManager
             }
             catch (Exception e) when (e is VirtlabException or QmpException or OperationCanceledException or Virtlab.Qga.GuestAgentException)
             {
-                await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false);
+                if (!await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false))
+                {
+                    throw SettleLater(name, destination.ToString(), e);
+                }
+
                 if (e is VirtlabException)
                 {
                     throw;
@@ -116,14 +121,15 @@ public sealed partial class VmManager
             catch (VirtlabException e)
             {
                 // QEMU said completed but the destination did not take over: kill it there, resume here.
-                await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false);
+                if (!await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false))
+                {
+                    throw SettleLater(name, destination.ToString(), e);
+                }
+
                 throw new VirtlabException(e.Kind, $"migration of '{name}' to {destination} failed at the switch-over ({e.Message}): the guest keeps running on this host", e);
             }
 
-            Jobs.Save(name, job);
-            await DestroyAsync(name, CancellationToken.None).ConfigureAwait(false);
-            Store.RemoveDomain(name);
-            TryDeleteRunDir(Paths.VmRunDir(name));
+            await HandOverAsync(name, job).ConfigureAwait(false);
             Log?.Invoke($"migrated '{name}' to {destination} in {job.TimeElapsedMs} ms (downtime {job.DowntimeMs} ms)");
             var clock = finish.Clock is null ? null : finish.Clock with { SourceOffsetMs = migration.SourceClockOffsetMs };
             return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples);
@@ -132,6 +138,21 @@ public sealed partial class VmManager
         {
             vm.Job.Release();
         }
+    }
+
+    /// <summary>The transfer completed but the destination cannot be reached to remove its copy: settle in the background.</summary>
+    private VirtlabException SettleLater(string name, string destination, Exception cause)
+    {
+        if (_running.TryGetValue(name, out var vm) && Jobs.Outgoing(name) is { } record)
+        {
+            _ = Task.Run(() => SettleInterruptedMigrationAsync(vm, record), CancellationToken.None);
+        }
+
+        return new VirtlabException(
+            ErrorKind.QemuError,
+            $"migration of '{name}' to {destination} transferred everything, but the destination cannot be reached ({cause.Message}): the guest may run there, so it stays paused here; " +
+            $"this daemon keeps asking the destination and then either hands the guest over or resumes it here ('virtlab list' shows which)",
+            cause);
     }
 
     /// <summary>virsh domjobinfo: the running migration job, or (completed) the last finished one.</summary>
@@ -281,16 +302,22 @@ public sealed partial class VmManager
         }
     }
 
-    /// <summary>After a failed or cancelled migration: kill the destination's QEMU first, then resume the guest here.</summary>
-    private async Task RecoverSourceAsync(OutgoingMigration m, PeerClient peer, bool wasPaused)
+    /// <summary>
+    /// After a failed or cancelled migration: kill the destination's QEMU first, then resume the guest here. When QEMU
+    /// had already completed the transfer and the destination cannot be reached to kill its copy, that copy may be
+    /// running: the source then stays paused and the outgoing record stays, to be settled later (false).
+    /// </summary>
+    private async Task<bool> RecoverSourceAsync(OutgoingMigration m, PeerClient peer, bool wasPaused)
     {
         var name = m.Vm.Definition.Name;
+        var destinationCleared = true;
         try
         {
             await peer.AbortIncomingAsync(name, CancellationToken.None).ConfigureAwait(false);
         }
         catch (VirtlabException e)
         {
+            destinationCleared = false;
             Log?.Invoke($"migrate '{name}': could not remove the incoming VM on {m.Peer}: {e.Message}");
         }
 
@@ -298,6 +325,12 @@ public sealed partial class VmManager
         try
         {
             last = await m.Vm.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            if (last.Status == "completed" && !destinationCleared)
+            {
+                Log?.Invoke($"migrate '{name}': QEMU completed the transfer and {m.Peer} cannot be reached: the guest may run there, so it stays paused here until the destination answers");
+                return false;
+            }
+
             if (last.Status is "active" or "setup" or "device" or "pre-switchover")
             {
                 await m.Vm.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
@@ -335,6 +368,22 @@ public sealed partial class VmManager
         }
 
         Jobs.Save(name, job with { FinishedAt = DateTimeOffset.UtcNow });
+        Jobs.DeleteOutgoing(name);
+        return true;
+    }
+
+    /// <summary>The guest runs on the destination now: quit the source QEMU (paused in postmigrate) and forget the domain here.</summary>
+    private async Task HandOverAsync(string name, JobInfo job)
+    {
+        Jobs.Save(name, job);
+        if (_running.ContainsKey(name))
+        {
+            await DestroyAsync(name, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Store.RemoveDomain(name);
+        Jobs.DeleteOutgoing(name);
+        TryDeleteRunDir(Paths.VmRunDir(name));
     }
 
     /// <summary>A migration this daemon is sending.</summary>

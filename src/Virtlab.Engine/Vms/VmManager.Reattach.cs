@@ -37,6 +37,16 @@ public sealed partial class VmManager
                 vm.Paused = !(await qmp.QueryStatusAsync(cancellationToken).ConfigureAwait(false)).Running;
                 Track(vm);
                 adopted.Add(rec.Name);
+                if (Jobs.IsIncoming(rec.Name))
+                {
+                    // Prepared for an incoming migration that has not finished: its source settles it (finish or abort).
+                    _incoming[rec.Name] = vm;
+                }
+                else if (Jobs.Outgoing(rec.Name) is { } outgoing)
+                {
+                    _ = Task.Run(() => SettleInterruptedMigrationAsync(vm, outgoing), CancellationToken.None);
+                }
+
                 Log?.Invoke($"re-attached '{rec.Name}' (pid {rec.Pid})");
             }
             catch (QmpException e)

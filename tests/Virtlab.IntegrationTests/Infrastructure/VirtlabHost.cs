@@ -38,6 +38,10 @@ public sealed class VirtlabHost : IAsyncDisposable
         Uri = $"virtlab+tcp://127.0.0.1:{port}";
     }
 
+    /// <summary>Starts this host's daemon again on the address it listened on before.</summary>
+    public async Task ListenAgainAsync() =>
+        await OkAsync("daemon", "start", "--listen", Uri!.Replace("virtlab+tcp://", string.Empty, StringComparison.Ordinal));
+
     public string Cli => Path.Combine(Requirements.RepoRoot, "virtlab");
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromMinutes(3), args);
@@ -128,6 +132,39 @@ public sealed class VirtlabHost : IAsyncDisposable
         }
 
         throw new TimeoutException($"guest-exec {path} did not finish in 30 s");
+    }
+
+    /// <summary>SIGKILLs this host's daemon, as a crash would; its QEMU processes keep running. The next command starts a new one.</summary>
+    public void KillDaemon()
+    {
+        var pid = int.Parse(File.ReadAllText(Path.Combine(Home, "virtlabd.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Process.GetProcessById(pid).Kill();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (ProcessAlive(pid) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>Polls a command until its stdout satisfies <paramref name="done"/> (bounded); returns the last stdout.</summary>
+    public async Task<string> PollAsync(Func<string, bool> done, TimeSpan timeout, params string[] args)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var r = await RunAsync(args);
+            if (r.ExitCode == 0 && done(r.Stdout))
+            {
+                return r.Stdout;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"virtlab {string.Join(' ', args)} did not reach the expected state within {timeout}: {r}");
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     public static bool ProcessAlive(int pid)
