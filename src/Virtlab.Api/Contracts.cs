@@ -38,7 +38,8 @@ public sealed record CreateRequest(
     string? Image = null,
     string? Accel = null,
     int? WaitAgentSeconds = null,
-    string? Pmu = null);
+    string? Pmu = null,
+    string? Network = null);
 
 public sealed record DefineRequest(string Xml);
 

@@ -14,13 +14,17 @@ internal static class LifecycleCommands
         var image = new Option<string?>("--image") { Description = "default, or a directory with vmlinux|vmlinuz and initrd.img" };
         var accel = new Option<string?>("--accel") { Description = "auto (default), kvm or tcg" };
         var pmu = new Option<string?>("--pmu") { Description = "on|off: the virtual PMU (QEMU's pmu=; only KVM gives one)" };
+        var network = new Option<string?>("--network")
+        {
+            Description = "bridge=NAME[,ip=A.B.C.D/N][,mac=52:54:00:xx:xx:xx]: a virtio NIC on a host bridge, e.g. bridge=vlab0,ip=10.77.0.100/24 (no mac: a random one; no /N: /24)",
+        };
         var waitAgent = WaitAgentOption();
-        var cmd = new Command("create", "define a domain and start it from the default image") { name, vcpus, memory, cpu, image, accel, pmu, waitAgent };
+        var cmd = new Command("create", "define a domain and start it from the default image") { name, vcpus, memory, cpu, image, accel, pmu, network, waitAgent };
         cmd.Handle(async (p, client, ct) =>
         {
             var req = new CreateRequest(
                 p.GetValue(name)!, p.GetValue(vcpus), p.GetValue(memory), p.GetValue(cpu), p.GetValue(image), p.GetValue(accel),
-                WaitAgentSeconds(p, waitAgent), p.GetValue(pmu));
+                WaitAgentSeconds(p, waitAgent), p.GetValue(pmu), p.GetValue(network));
             var info = await client.PostAsync("v1/domains", req, ApiJsonContext.Default.CreateRequest, ApiJsonContext.Default.DomainInfo, ct).ConfigureAwait(false);
             Console.WriteLine($"Domain '{info.Name}' created and started ({info.Accel}: {info.AccelReason})");
             if (req.WaitAgentSeconds is not null)

@@ -47,6 +47,9 @@ public sealed record DomainDefinition
     /// <summary>virtio-balloon; null when the domain has &lt;memballoon model='none'/&gt;.</summary>
     public BalloonDefinition? Balloon { get; init; } = new();
 
+    /// <summary>&lt;interface type='bridge'&gt;: the guest's NIC on a host bridge; null for no network.</summary>
+    public InterfaceDefinition? Interface { get; init; }
+
     /// <summary>&lt;pmu state='on|off'/&gt;; null leaves QEMU's default.</summary>
     public bool? Pmu { get; init; }
 

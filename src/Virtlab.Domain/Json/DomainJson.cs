@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Virtlab.Domain.Definitions;
 using Virtlab.Domain.Validation;
 
@@ -18,6 +19,15 @@ public static class DomainJson
 {
     /// <summary>A definition with every default, as JSON; "name" is left out because it is required.</summary>
     private static readonly string Defaults = CreateDefaults();
+
+    /// <summary>
+    /// The defaults inside objects that are absent (null) by default, so have none in <see cref="Defaults"/>: an
+    /// "interface" given as <c>{"bridge":"vlab0"}</c> keeps its default prefix. Required fields are left out.
+    /// </summary>
+    private static readonly Dictionary<string, string> AbsentObjectDefaults = new(StringComparer.Ordinal)
+    {
+        ["interface"] = ObjectDefaults(new InterfaceDefinition { Bridge = "" }, DomainJsonContext.Default.InterfaceDefinition, "bridge"),
+    };
 
     public static string Serialize(DomainDefinition definition)
     {
@@ -38,6 +48,13 @@ public static class DomainJson
         if (node is JsonObject definition)
         {
             FillDefaults(definition, JsonNode.Parse(Defaults)!.AsObject());
+            foreach (var (name, defaults) in AbsentObjectDefaults)
+            {
+                if (definition[name] is JsonObject given)
+                {
+                    FillDefaults(given, JsonNode.Parse(defaults)!.AsObject());
+                }
+            }
         }
 
         try
@@ -77,10 +94,18 @@ public static class DomainJson
         }
     }
 
-    private static string CreateDefaults()
+    private static string CreateDefaults() =>
+        ObjectDefaults(new DomainDefinition { Name = "" }, DomainJsonContext.Default.DomainDefinition, "name");
+
+    /// <summary><paramref name="value"/> as JSON without the <paramref name="required"/> fields.</summary>
+    private static string ObjectDefaults<T>(T value, JsonTypeInfo<T> typeInfo, params string[] required)
     {
-        var defaults = JsonSerializer.SerializeToNode(new DomainDefinition { Name = "" }, DomainJsonContext.Default.DomainDefinition)!.AsObject();
-        defaults.Remove("name");
+        var defaults = JsonSerializer.SerializeToNode(value, typeInfo)!.AsObject();
+        foreach (var name in required)
+        {
+            defaults.Remove(name);
+        }
+
         return defaults.ToJsonString();
     }
 

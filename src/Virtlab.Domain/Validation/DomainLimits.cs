@@ -30,4 +30,12 @@ public static class DomainLimits
 
     /// <summary>x86 Linux's <c>COMMAND_LINE_SIZE</c> is 2048 bytes including the final NUL.</summary>
     public const int MaxKernelCmdlineBytes = 2047;
+
+    /// <summary>
+    /// The longest Linux interface name (a bridge's): <c>IFNAMSIZ</c> is 16 bytes including the final NUL.
+    /// </summary>
+    public const int MaxInterfaceNameLength = 15;
+
+    /// <summary>The prefix length of an interface address given without one (a /24, as on Virtlab's lab network).</summary>
+    public const int DefaultPrefixLength = 24;
 }

@@ -31,6 +31,11 @@ public static class DomainPaths
     public const string GuestAgent = "guestAgent";
     public const string Balloon = "balloon";
     public const string BalloonStatsPeriod = "balloon.statsPeriodSeconds";
+    public const string Interface = "interface";
+    public const string InterfaceBridge = "interface.bridge";
+    public const string InterfaceMac = "interface.mac";
+    public const string InterfaceAddress = "interface.address";
+    public const string InterfacePrefix = "interface.prefix";
     public const string Pmu = "pmu";
     public const string ConsoleLog = "consoleLog";
 

@@ -36,6 +36,7 @@ public static partial class DomainValidator
         ValidateCpu(definition, errors);
         ValidateOs(definition.Os, errors);
         ValidateDevices(definition, errors);
+        ValidateInterface(definition.Interface, errors);
         return errors;
     }
 

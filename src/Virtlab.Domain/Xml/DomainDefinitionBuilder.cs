@@ -22,6 +22,7 @@ internal sealed class DomainDefinitionBuilder
     public bool? Pmu { get; set; }
     public bool GuestAgent { get; set; }
     public BalloonDefinition? Balloon { get; set; } = new();
+    public InterfaceDefinition? Interface { get; set; }
     public string? ConsoleLog { get; set; }
 
     public DomainDefinition Build() => new()
@@ -40,6 +41,7 @@ internal sealed class DomainDefinitionBuilder
         Pmu = Pmu,
         GuestAgent = GuestAgent,
         Balloon = Balloon,
+        Interface = Interface,
         ConsoleLog = ConsoleLog,
     };
 }

@@ -34,6 +34,11 @@ internal static partial class LibvirtXmlPaths
         [DomainPaths.GuestAgent] = "/domain/devices/channel",
         [DomainPaths.Balloon] = "/domain/devices/memballoon",
         [DomainPaths.BalloonStatsPeriod] = "/domain/devices/memballoon/stats/@period",
+        [DomainPaths.Interface] = "/domain/devices/interface",
+        [DomainPaths.InterfaceBridge] = "/domain/devices/interface/source/@bridge",
+        [DomainPaths.InterfaceMac] = "/domain/devices/interface/mac/@address",
+        [DomainPaths.InterfaceAddress] = "/domain/devices/interface/ip/@address",
+        [DomainPaths.InterfacePrefix] = "/domain/devices/interface/ip/@prefix",
         [DomainPaths.Pmu] = "/domain/features/pmu/@state",
         [DomainPaths.ConsoleLog] = "/domain/devices/serial/source/@path",
     };

@@ -32,7 +32,10 @@ internal sealed partial class LibvirtXmlReader
                 case "memballoon" when FirstOfItsName(child, seen):
                     ReadBalloon(child);
                     break;
-                case "serial" or "console" or "channel" or "memballoon":
+                case "interface" when FirstOfItsName(child, seen, " (Virtlab gives a guest at most one NIC)"):
+                    ReadInterface(child);
+                    break;
+                case "serial" or "console" or "channel" or "memballoon" or "interface":
                     break;
                 default:
                     Unsupported(child);

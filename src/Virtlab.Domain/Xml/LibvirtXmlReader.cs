@@ -8,7 +8,7 @@ namespace Virtlab.Domain.Xml;
 /// Reads libvirt domain XML into a <see cref="DomainDefinitionBuilder"/>, reporting everything
 /// outside Virtlab's subset at its path. One instance per document. Split by concern:
 /// <c>.Domain.cs</c> (top level, metadata, memory, vCPUs), <c>.Cpu.cs</c> (cpu, os, features,
-/// clock), <c>.Devices.cs</c>.
+/// clock), <c>.Devices.cs</c>, <c>.Interface.cs</c>.
 /// </summary>
 internal sealed partial class LibvirtXmlReader
 {

@@ -136,6 +136,26 @@ internal static class LibvirtXmlWriter
     private static void WriteDevices(XmlTextBuilder x, DomainDefinition d)
     {
         x.Open("devices");
+        if (d.Interface is { } nic)
+        {
+            // libvirt's order: <interface> after disks and controllers, before serial, console, channel and memballoon;
+            // inside it <mac>, <source>, <ip>, <model>.
+            x.Open("interface", ("type", "bridge"));
+            if (!string.IsNullOrEmpty(nic.Mac))
+            {
+                x.Empty("mac", ("address", nic.Mac));
+            }
+
+            x.Empty("source", ("bridge", nic.Bridge));
+            if (nic.Address is { } address)
+            {
+                x.Empty("ip", ("address", address), ("family", "ipv4"), ("prefix", Number(nic.Prefix)));
+            }
+
+            x.Empty("model", ("type", "virtio"));
+            x.Close();
+        }
+
         if (d.ConsoleLog is { } log)
         {
             x.Open("serial", ("type", "file"));

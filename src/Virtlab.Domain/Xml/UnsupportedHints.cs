@@ -13,7 +13,6 @@ internal static class UnsupportedHints
     {
         ["disk"] = "Virtlab guests boot a kernel and initramfs (<os><kernel>, <initrd>) and have no disks",
         ["filesystem"] = "Virtlab guests boot a kernel and initramfs and share no host directories",
-        ["interface"] = "Virtlab guests have no network devices",
         ["graphics"] = NoDisplay,
         ["video"] = NoDisplay,
         ["input"] = NoDisplay,
@@ -46,6 +45,8 @@ internal static class UnsupportedHints
         ["log"] = "the serial source path is the log",
         ["commandline"] = "Virtlab does not pass raw QEMU options",
         ["memory"] = "Virtlab hot-plugs memory itself within <maxMemory>",
+        ["route"] = "Virtlab's image configures only the guest's address on the lab network",
+        ["bandwidth"] = NoTuning,
     };
 
     private static readonly Dictionary<string, string> Attributes = new(StringComparer.Ordinal)

@@ -58,8 +58,51 @@ public sealed class DomainDefaultsTests
     [Fact]
     public void Applying_defaults_twice_changes_nothing_more()
     {
-        var once = DomainDefaults.Apply(Minimal with { MaxMemoryKiB = 1048576 });
+        var once = DomainDefaults.Apply(Minimal with { MaxMemoryKiB = 1048576, Interface = new InterfaceDefinition { Bridge = "vlab0" } });
 
         Assert.Equal(once, DomainDefaults.Apply(once));
+    }
+
+    [Fact]
+    public void An_interface_without_a_MAC_gets_one_in_QEMUs_range_from_the_random_source()
+    {
+        var d = DomainDefaults.Apply(
+            Minimal with { Interface = new InterfaceDefinition { Bridge = "vlab0", Address = "10.77.0.100" } },
+            Guid.NewGuid,
+            bytes => new byte[] { 0x0a, 0xbc, 0xff }.CopyTo(bytes));
+
+        Assert.Equal(new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:0a:bc:ff", Address = "10.77.0.100" }, d.Interface);
+    }
+
+    [Fact]
+    public void Generated_MACs_are_random_lower_case_and_valid()
+    {
+        var nic = new InterfaceDefinition { Bridge = "vlab0" };
+        var a = DomainDefaults.Apply(Minimal with { Interface = nic });
+        var b = DomainDefaults.Apply(Minimal with { Interface = nic });
+
+        Assert.Matches("^52:54:00(:[0-9a-f]{2}){3}$", a.Interface!.Mac);
+        Assert.NotEqual(a.Interface.Mac, b.Interface!.Mac);
+        Assert.Empty(DomainValidator.Validate(a));
+    }
+
+    [Fact]
+    public void A_given_MAC_is_kept_in_lower_case_as_libvirt_stores_it()
+    {
+        var d = DomainDefaults.Apply(Minimal with { Interface = new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:AB:cd:EF" } });
+
+        Assert.Equal("52:54:00:ab:cd:ef", d.Interface?.Mac);
+    }
+
+    [Fact]
+    public void No_interface_stays_no_interface()
+    {
+        Assert.Null(DomainDefaults.Apply(Minimal).Interface);
+    }
+
+    [Fact]
+    public void NewMac_takes_the_last_three_octets_from_the_random_source()
+    {
+        Assert.Equal("52:54:00:00:01:fe", DomainDefaults.NewMac(bytes => new byte[] { 0x00, 0x01, 0xfe }.CopyTo(bytes)));
     }
 }

@@ -28,6 +28,7 @@ public sealed class DomainJsonTests
         GuestAgent = false,
         Balloon = new BalloonDefinition { StatsPeriodSeconds = 5, DeflateOnOom = true },
         Pmu = true,
+        Interface = new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:12:34:56", Address = "10.77.0.100", Prefix = 16 },
         ConsoleLog = "/var/log/knoel1.log",
     };
 
@@ -74,6 +75,60 @@ public sealed class DomainJsonTests
         Assert.DoesNotContain("memorySlots", stored, StringComparison.Ordinal);
 
         Assert.Equal(Full with { MemorySlots = 0, MaxMemoryKiB = null }, DomainJson.Deserialize(stored));
+    }
+
+    [Fact]
+    public void A_definition_without_an_interface_survives_a_round_trip_and_has_none()
+    {
+        var noNic = Full with { Interface = null };
+
+        Assert.Equal(noNic, DomainJson.Deserialize(DomainJson.Serialize(noNic)));
+        Assert.Null(DomainJson.Deserialize("""{"name":"t1"}""").Interface);
+        Assert.Null(DomainJson.Deserialize("""{"name":"t1","interface":null}""").Interface);
+    }
+
+    [Fact]
+    public void An_interface_without_an_address_survives_a_round_trip()
+    {
+        var noAddress = Full with { Interface = new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:00:00:01" } };
+
+        Assert.Equal(noAddress, DomainJson.Deserialize(DomainJson.Serialize(noAddress)));
+    }
+
+    [Fact]
+    public void Fields_left_out_of_an_interface_keep_their_defaults()
+    {
+        var d = DomainJson.Deserialize("""{"name":"t1","interface":{"bridge":"vlab0","address":"10.77.0.100"}}""");
+
+        Assert.Equal(new InterfaceDefinition { Bridge = "vlab0", Mac = "", Address = "10.77.0.100", Prefix = 24 }, d.Interface);
+    }
+
+    [Fact]
+    public void A_stored_interface_is_written_with_camelCase_fields()
+    {
+        using var json = JsonDocument.Parse(DomainJson.Serialize(Full));
+        var nic = json.RootElement.GetProperty("interface");
+
+        Assert.Equal("vlab0", nic.GetProperty("bridge").GetString());
+        Assert.Equal("52:54:00:12:34:56", nic.GetProperty("mac").GetString());
+        Assert.Equal("10.77.0.100", nic.GetProperty("address").GetString());
+        Assert.Equal(16, nic.GetProperty("prefix").GetInt32());
+    }
+
+    [Fact]
+    public void An_interface_without_a_bridge_is_rejected()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"name":"t1","interface":{"mac":"52:54:00:12:34:56"}}""", out _, out var error));
+
+        Assert.Contains("bridge", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_interface_field_is_rejected()
+    {
+        Assert.False(DomainJson.TryDeserialize("""{"name":"t1","interface":{"bridge":"vlab0","model":"e1000"}}""", out _, out var error));
+
+        Assert.Contains("model", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class DomainValidatorTests
             Pmu = false,
             ConsoleLog = "/var/log/virtlab/t1.log",
             Balloon = new BalloonDefinition { StatsPeriodSeconds = 5, DeflateOnOom = true },
+            Interface = new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:12:34:56", Address = "10.77.0.100", Prefix = 24 },
         };
 
         Assert.Empty(DomainValidator.Validate(definition));
@@ -364,6 +365,134 @@ public sealed class DomainValidatorTests
         var error = Single(Valid with { Balloon = new BalloonDefinition { StatsPeriodSeconds = -1 } });
 
         Assert.Equal("balloon.statsPeriodSeconds", error.Path);
+    }
+
+    private static readonly InterfaceDefinition Nic = new() { Bridge = "vlab0", Mac = "52:54:00:12:34:56", Address = "10.77.0.100" };
+
+    [Theory]
+    [InlineData("vlab0")]
+    [InlineData("br-lab.10")]
+    [InlineData("_x")]
+    [InlineData("a")]
+    [InlineData("virbr0-nic_1234")]
+    public void A_bridge_interface_with_a_Linux_interface_name_is_valid(string bridge)
+    {
+        Assert.Empty(DomainValidator.Validate(Valid with { Interface = Nic with { Bridge = bridge } }));
+    }
+
+    [Theory]
+    [InlineData("", "the bridge name is missing")]
+    [InlineData("br 0", "has a space at position 3")]
+    [InlineData("br/0", "has '/' at position 3")]
+    [InlineData("br,0", "QEMU's option syntax")]
+    [InlineData("br:0", "has ':' at position 3")]
+    [InlineData("brü", "(U+00FC)")]
+    [InlineData("br	0", "U+0009")]
+    [InlineData(".", "is not an interface name")]
+    [InlineData("..", "is not an interface name")]
+    [InlineData("virbr0-nic_123456", "is 17 characters long: Linux interface names have at most 15")]
+    public void A_bridge_name_Linux_would_refuse_is_rejected(string bridge, string message)
+    {
+        var error = Single(Valid with { Interface = Nic with { Bridge = bridge } });
+
+        Assert.Equal("interface.bridge", error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("52:54:00:12:34:56")]
+    [InlineData("02:00:00:00:00:01")]
+    [InlineData("00:16:3e:0f:ef:8a")]
+    public void A_unicast_MAC_is_valid(string mac)
+    {
+        Assert.Empty(DomainValidator.Validate(Valid with { Interface = Nic with { Mac = mac } }));
+    }
+
+    [Theory]
+    [InlineData("", "the MAC address is missing: leave it out to get a random one")]
+    [InlineData("52:54:00:12:34", "is not a MAC address: write six hex pairs")]
+    [InlineData("52-54-00-12-34-56", "is not a MAC address")]
+    [InlineData("52:54:00:12:34:5g", "is not a MAC address")]
+    [InlineData("525400123456", "is not a MAC address")]
+    [InlineData("52:54:00:12:34:5", "is not a MAC address")]
+    [InlineData("53:54:00:12:34:56", "is a multicast address (the first octet is odd): a NIC needs a unicast MAC")]
+    [InlineData("ff:ff:ff:ff:ff:ff", "is a multicast address")]
+    [InlineData("00:00:00:00:00:00", "leave the MAC out to get a random one")]
+    public void A_MAC_that_is_not_a_NICs_is_rejected(string mac, string message)
+    {
+        var error = Single(Valid with { Interface = Nic with { Mac = mac } });
+
+        Assert.Equal("interface.mac", error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.77.0.100", 24)]
+    [InlineData("192.168.1.1", 32)]
+    [InlineData("10.0.0.1", 8)]
+    [InlineData("10.77.0.255", 16)]
+    [InlineData("10.0.0.0", 31)]
+    public void A_host_address_on_its_network_is_valid(string address, int prefix)
+    {
+        Assert.Empty(DomainValidator.Validate(Valid with { Interface = Nic with { Address = address, Prefix = prefix } }));
+    }
+
+    [Theory]
+    [InlineData("", "the address is empty")]
+    [InlineData("10.77.0", "is not an IPv4 address: write a dotted IPv4 address")]
+    [InlineData("10.77.0.100.1", "is not an IPv4 address")]
+    [InlineData("10.1", "is not an IPv4 address")]
+    [InlineData("0x0a.0.0.1", "is not an IPv4 address")]
+    [InlineData("fe80::1", "is not an IPv4 address")]
+    [InlineData(" 10.77.0.100", "is not an IPv4 address")]
+    [InlineData("10.77.0.100/24", "is not an IPv4 address")]
+    [InlineData("10.77.0.256", "(each part is 0 to 255)")]
+    [InlineData("010.77.0.1", "has a leading zero, which many tools read as octal: write the parts without leading zeros (10.77.0.1)")]
+    [InlineData("10.77.00.1", "(10.77.0.1)")]
+    [InlineData("0.0.0.0", "the unspecified address")]
+    [InlineData("255.255.255.255", "the broadcast address, not a guest's")]
+    [InlineData("127.0.0.1", "a loopback address")]
+    [InlineData("224.0.0.1", "a multicast address")]
+    [InlineData("239.255.255.250", "a multicast address")]
+    [InlineData("10.77.0.0", "is the address of the network 10.77.0.0/24 itself")]
+    [InlineData("10.77.0.255", "is the broadcast address of 10.77.0.0/24")]
+    public void An_address_a_guest_cannot_have_is_rejected(string address, string message)
+    {
+        var error = Single(Valid with { Interface = Nic with { Address = address } });
+
+        Assert.Equal("interface.address", error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(33)]
+    [InlineData(-1)]
+    public void A_prefix_length_outside_1_to_32_is_rejected(int prefix)
+    {
+        var error = Single(Valid with { Interface = Nic with { Prefix = prefix } });
+
+        Assert.Equal("interface.prefix", error.Path);
+        Assert.Contains("use 1 to 32", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_prefix_length_without_an_address_is_rejected_and_the_default_is_fine()
+    {
+        Assert.Empty(DomainValidator.Validate(Valid with { Interface = Nic with { Address = null } }));
+
+        var error = Single(Valid with { Interface = Nic with { Address = null, Prefix = 16 } });
+
+        Assert.Equal("interface.prefix", error.Path);
+        Assert.Contains("without an address: give the address too, or leave the prefix out", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_interface_problem_is_listed()
+    {
+        var errors = DomainValidator.Validate(Valid with { Interface = new InterfaceDefinition { Bridge = "", Mac = "x", Address = "y", Prefix = 40 } });
+
+        Assert.Equal(["interface.bridge", "interface.mac", "interface.prefix", "interface.address"], errors.Select(e => e.Path));
     }
 
     [Fact]

@@ -312,6 +312,74 @@ public sealed partial class LibvirtDomainXmlTests
     }
 
     [Fact]
+    public void A_bridge_interface_is_the_guests_NIC_on_the_lab_network()
+    {
+        var d = ParseValid(Domain("""
+            <devices>
+              <interface type='bridge'>
+                <mac address='52:54:00:12:34:56'/>
+                <source bridge='vlab0'/>
+                <model type='virtio'/>
+                <ip address='10.77.0.100' prefix='24'/>
+              </interface>
+            </devices>
+            """));
+
+        Assert.Equal(new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:12:34:56", Address = "10.77.0.100", Prefix = 24 }, d.Interface);
+    }
+
+    [Fact]
+    public void An_interface_as_libvirt_prints_it_with_family_ipv4_is_read()
+    {
+        var d = ParseValid(Domain("""
+            <devices>
+              <interface type='bridge'>
+                <mac address='52:54:00:ab:cd:ef'/>
+                <source bridge='br-lab.10'/>
+                <ip address='192.168.7.9' family='ipv4' prefix='28'/>
+                <model type='virtio'/>
+              </interface>
+            </devices>
+            """));
+
+        Assert.Equal(new InterfaceDefinition { Bridge = "br-lab.10", Mac = "52:54:00:ab:cd:ef", Address = "192.168.7.9", Prefix = 28 }, d.Interface);
+    }
+
+    [Fact]
+    public void An_interface_without_mac_model_or_ip_gets_a_random_MAC_virtio_and_no_address()
+    {
+        var nic = ParseValid(Domain("<devices><interface type='bridge'><source bridge='vlab0'/></interface></devices>")).Interface;
+
+        Assert.NotNull(nic);
+        Assert.Equal("vlab0", nic.Bridge);
+        Assert.Matches("^52:54:00(:[0-9a-f]{2}){3}$", nic.Mac);
+        Assert.Null(nic.Address);
+        Assert.Equal(24, nic.Prefix);
+    }
+
+    [Fact]
+    public void An_ip_without_a_prefix_is_a_24()
+    {
+        var nic = ParseValid(Domain("<devices><interface type='bridge'><source bridge='vlab0'/><ip address='10.77.0.100'/></interface></devices>")).Interface;
+
+        Assert.Equal(("10.77.0.100", 24), (nic?.Address, nic?.Prefix ?? 0));
+    }
+
+    [Fact]
+    public void An_upper_case_MAC_is_stored_in_lower_case_as_libvirt_does()
+    {
+        var nic = ParseValid(Domain("<devices><interface type='bridge'><mac address='52:54:00:AB:CD:EF'/><source bridge='vlab0'/></interface></devices>")).Interface;
+
+        Assert.Equal("52:54:00:ab:cd:ef", nic?.Mac);
+    }
+
+    [Fact]
+    public void No_interface_means_no_network()
+    {
+        Assert.Null(ParseValid(Domain("<devices/>")).Interface);
+    }
+
+    [Fact]
     public void Comments_and_an_XML_declaration_are_fine()
     {
         ParseValid("<?xml version='1.0' encoding='UTF-8'?>\n<!-- made by hand -->\n" + Domain("<!-- no devices -->"));

@@ -74,6 +74,19 @@ public sealed partial class LibvirtDomainXmlTests
             }
         },
         {
+            "interface with an address on a /16",
+            Base with { Interface = new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:ab:cd:ef", Address = "10.77.1.2", Prefix = 16 } }
+        },
+        {
+            "interface without an address, no balloon, no agent",
+            Base with
+            {
+                Interface = new InterfaceDefinition { Bridge = "br-lab.10", Mac = "02:00:00:00:00:01" },
+                Balloon = null,
+                GuestAgent = false,
+            }
+        },
+        {
             "awkward characters in paths and the command line",
             Base with
             {

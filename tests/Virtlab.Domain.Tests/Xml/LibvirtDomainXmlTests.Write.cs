@@ -26,6 +26,7 @@ public sealed partial class LibvirtDomainXmlTests
         GuestAgent = true,
         Balloon = new BalloonDefinition { StatsPeriodSeconds = 2, DeflateOnOom = true },
         Pmu = false,
+        Interface = new InterfaceDefinition { Bridge = "vlab0", Mac = "52:54:00:12:34:56", Address = "10.77.0.100", Prefix = 24 },
         ConsoleLog = "/var/log/virtlab/knoel1.log",
     };
 
@@ -62,6 +63,12 @@ public sealed partial class LibvirtDomainXmlTests
               <on_reboot>destroy</on_reboot>
               <on_crash>destroy</on_crash>
               <devices>
+                <interface type='bridge'>
+                  <mac address='52:54:00:12:34:56'/>
+                  <source bridge='vlab0'/>
+                  <ip address='10.77.0.100' family='ipv4' prefix='24'/>
+                  <model type='virtio'/>
+                </interface>
                 <serial type='file'>
                   <source path='/var/log/virtlab/knoel1.log' append='on'/>
                   <target port='0'/>
@@ -135,7 +142,7 @@ public sealed partial class LibvirtDomainXmlTests
     [Fact]
     public void No_balloon_is_written_as_model_none_and_no_agent_as_no_channel()
     {
-        var xml = LibvirtDomainXml.Write(Knoel1 with { Balloon = null, GuestAgent = false, ConsoleLog = null });
+        var xml = LibvirtDomainXml.Write(Knoel1 with { Balloon = null, GuestAgent = false, ConsoleLog = null, Interface = null });
 
         Assert.Contains(
             """
@@ -145,6 +152,26 @@ public sealed partial class LibvirtDomainXmlTests
             """.ReplaceLineEndings("\n"),
             xml,
             StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_interface_without_an_address_is_written_without_ip_and_none_is_written_as_no_interface()
+    {
+        var xml = LibvirtDomainXml.Write(Knoel1 with { Interface = new InterfaceDefinition { Bridge = "lab.7", Mac = "52:54:00:00:00:01" } });
+
+        Assert.Contains(
+            """
+              <devices>
+                <interface type='bridge'>
+                  <mac address='52:54:00:00:00:01'/>
+                  <source bridge='lab.7'/>
+                  <model type='virtio'/>
+                </interface>
+                <serial type='file'>
+            """.ReplaceLineEndings("\n"),
+            xml,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("<interface", LibvirtDomainXml.Write(Knoel1 with { Interface = null }), StringComparison.Ordinal);
     }
 
     [Fact]
