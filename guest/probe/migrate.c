@@ -6,10 +6,11 @@
  *   heartbeat-report FILE        stop the heartbeat of FILE and print the largest gap between
  *                                consecutive stamps: {"stamps":N,"max_gap_ms":X,
  *                                "max_gap_realtime_ms":Y,"gap_at_unix_ms":Z}
- *   pattern MIB FILE             fill MIB MiB with a known pattern (every 8-byte word holds its
- *                                page number and a pass number) and rewrite it pass after pass;
- *                                on SIGUSR1 verify every page, write a JSON line to FILE.result;
- *                                pid in FILE.pid
+ *   pattern MIB FILE [MIBPS]     fill MIB MiB with a known pattern (every 8-byte word holds its
+ *                                page number and a pass number) and rewrite it pass after pass,
+ *                                as fast as it can or at MIBPS MiB/s (the dirty rate a migration
+ *                                sees); on SIGUSR1 verify every page, write a JSON line to
+ *                                FILE.result; pid in FILE.pid
  *   pattern-verify FILE          signal the pattern of FILE and print its verification line
  *                                {"mib":N,"passes":P,"pages":Q,"bad_pages":B}
  */
@@ -137,7 +138,7 @@ int cmd_heartbeat_report(int argc, char **argv)
 int cmd_pattern(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: virtlab-probe pattern MIB FILE\n");
+        fprintf(stderr, "usage: virtlab-probe pattern MIB FILE [MIBPS]\n");
         return 2;
     }
     long mib = atol(argv[0]);
@@ -145,6 +146,12 @@ int cmd_pattern(int argc, char **argv)
         printf("{\"error\":\"MIB must be positive\"}\n");
         return 1;
     }
+    double rate = argc > 2 ? atof(argv[2]) : 0; /* MiB/s; 0 = unlimited */
+    if (argc > 2 && rate <= 0) {
+        printf("{\"error\":\"MIBPS must be a positive number of MiB/s\"}\n");
+        return 1;
+    }
+    long long t0 = now_ns(CLOCK_MONOTONIC), written = 0; /* pages written since t0 */
     size_t page = 4096, pages = (size_t)mib * 256, words = page / 8;
     uint64_t *mem = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) {
@@ -166,6 +173,15 @@ int cmd_pattern(int argc, char **argv)
         for (p = 0; p < pages && !stop_requested && !verify_requested; p++) {
             uint64_t v = ((pass + 1) << 32) | p, *w = mem + p * words;
             for (size_t i = 0; i < words; i++) w[i] = v;
+            /* Rate limit: every 64 pages (256 KiB), sleep until the pages written so far are due. */
+            if (rate > 0 && ++written % 64 == 0) {
+                long long due = t0 + (long long)(written * 4096.0 / (rate * 1048576.0) * 1e9);
+                long long wait = due - now_ns(CLOCK_MONOTONIC);
+                if (wait > 0) {
+                    struct timespec ts = {wait / 1000000000LL, wait % 1000000000LL};
+                    nanosleep(&ts, NULL);
+                }
+            }
         }
         if (p == pages) pass++;
         if (stop_requested) break;

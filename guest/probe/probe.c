@@ -22,7 +22,7 @@
  *
  * Built by guest/build-image.sh with `gcc -static -O2` and installed as /usr/bin/virtlab-probe.
  * Later work adds subcommands (heartbeat, memory dirtier, PMU probe) in files of their own
- * (guest/probe/*.c, declared in probe.h): each is a cmd_xxx() function and a line in the table in main().
+ * (the guest/probe directory, declared in probe.h): each is a cmd_xxx() function and a line in the table in main().
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -325,7 +325,7 @@ static const struct command commands[] = {
     {"pmu", cmd_pmu, "pmu"},
     {"heartbeat", cmd_heartbeat, "heartbeat INTERVAL_MS FILE"},
     {"heartbeat-report", cmd_heartbeat_report, "heartbeat-report FILE"},
-    {"pattern", cmd_pattern, "pattern MIB FILE"},
+    {"pattern", cmd_pattern, "pattern MIB FILE [MIBPS]"},
     {"pattern-verify", cmd_pattern_verify, "pattern-verify FILE"},
 };
 

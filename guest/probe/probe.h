@@ -1,5 +1,5 @@
 /*
- * Subcommands of virtlab-probe that live in their own files (guest/probe/*.c; every .c file
+ * Subcommands of virtlab-probe that live in their own files (the guest/probe directory; every .c file
  * here is compiled into the one static binary). Each is int cmd_xxx(int argc, char **argv)
  * and has a line in the table in probe.c's main().
  */

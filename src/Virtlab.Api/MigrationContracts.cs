@@ -15,7 +15,8 @@ public sealed record MigrateRequest(
     int? TimeoutSeconds = null,
     string? TimeoutAction = null,
     bool Postcopy = false,
-    bool Measure = false);
+    bool Measure = false,
+    bool PostcopyAfterPrecopy = false);
 
 /// <summary>What a finished migration reports.</summary>
 public sealed record MigrateResult(
@@ -25,7 +26,8 @@ public sealed record MigrateResult(
     bool AgentAnswered,
     ClockReport? Clock,
     GuestGapReport? GuestGap,
-    IReadOnlyList<JobSample> Samples);
+    IReadOnlyList<JobSample> Samples,
+    PingReport? Ping = null);
 
 /// <summary>The guest's wall clock minus the host's: on the source before migrating, on the destination
 /// right after the switch-over (before the correction) and after the correction.</summary>
@@ -110,3 +112,22 @@ public sealed record IncomingStatus(string Name, string State);
 /// <summary>What the source persists while a migration runs, so a restarted daemon can settle it
 /// (hand the guest over, or take it back) and never leave two running copies or none.</summary>
 public sealed record OutgoingMigrationRecord(string Destination, string Token, bool WasPaused, DateTimeOffset StartedAt);
+
+/// <summary>
+/// The talk's external view of downtime: ICMP echo requests sent to the guest's address every <c>IntervalMs</c> across
+/// the lab network while it migrates. <c>LargestGapMs</c> is the longest time between two consecutive replies;
+/// <c>GapAfterSeq</c> is the sequence number of the reply before it. Times in the trace are seconds from the start
+/// of the migration (negative: before it).
+/// </summary>
+public sealed record PingReport(
+    string Target,
+    int IntervalMs,
+    int Sent,
+    int Received,
+    double LargestGapMs,
+    int? GapAfterSeq,
+    double MaxRttMs,
+    IReadOnlyList<PingSample> Trace);
+
+/// <summary>One echo request: when it was sent and its round-trip time, or null when no reply came.</summary>
+public sealed record PingSample(int Seq, double SentAtSeconds, double? RttMs);

@@ -23,8 +23,8 @@ internal static class MigrationCommands
         var timeoutAction = new Option<string?>("--timeout-action") { Description = "abort (cancel; the guest stays here) or postcopy" };
         var postcopy = new Option<bool>("--postcopy") { Description = "allow switching to post-copy (not implemented yet)" };
         var tokenFile = new Option<string?>("--token-file") { Description = "a copy of the destination's $VIRTLAB_HOME/token" };
-        var measure = new Option<bool>("--measure") { Description = "also measure the guest-visible pause (in-guest heartbeat) and keep progress samples" };
-        var samples = new Option<string?>("--samples") { Description = "write the progress samples to FILE (.csv or .json); implies --measure" };
+        var measure = new Option<bool>("--measure") { Description = "also measure downtime as the guest sees it (in-guest heartbeat) and from outside (ping every 10 ms, for a guest on a lab network), and keep progress samples" };
+        var samples = new Option<string?>("--samples") { Description = "write the progress samples to FILE (.csv, with the ping trace in FILE.ping.csv; or .json, everything); implies --measure" };
         var json = CommandRunner.JsonOption();
         var cmd = new Command("migrate", "live-migrate a domain to another Virtlab host, with a progress display")
         {
@@ -68,7 +68,12 @@ internal static class MigrationCommands
             var result = await migrate.ConfigureAwait(false);
             if (samplesFile is not null)
             {
-                await File.WriteAllTextAsync(samplesFile, samplesFile.EndsWith(".csv", StringComparison.Ordinal) ? Csv(result.Samples) : JsonSerializer.Serialize(result, ApiJsonContext.Default.MigrateResult), ct).ConfigureAwait(false);
+                var csv = samplesFile.EndsWith(".csv", StringComparison.Ordinal);
+                await File.WriteAllTextAsync(samplesFile, csv ? Csv(result.Samples) : JsonSerializer.Serialize(result, ApiJsonContext.Default.MigrateResult), ct).ConfigureAwait(false);
+                if (csv && result.Ping is { } ping)
+                {
+                    await File.WriteAllTextAsync(Path.ChangeExtension(samplesFile, ".ping.csv"), PingCsv(ping), ct).ConfigureAwait(false);
+                }
             }
 
             Console.Write(p.GetValue(json) ? JsonSerializer.Serialize(result, ApiJsonContext.Default.MigrateResult) + "\n" : Report(result));
@@ -185,9 +190,58 @@ internal static class MigrationCommands
             sb.Append(CultureInfo.InvariantCulture, $"guest clock vs host: {before}{Signed.Millis(c.OffsetBeforeMs)} after migration, {(c.Corrected ? $"corrected to {Signed.Millis(c.OffsetAfterMs)}" : "within 10 ms, left alone")}\n");
         }
 
-        if (r.GuestGap is { } g)
+        if (r.GuestGap is not null || r.Ping is not null)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"downtime: QEMU {j.DowntimeMs} ms; guest-visible {g.LargestGapMs:0.0} ms (largest monotonic heartbeat gap, {g.Stamps} stamps; wall clock gap {g.LargestGapRealtimeMs:0.0} ms); external ping: not measured (no lab network)\n");
+            var guest = r.GuestGap is { } g
+                ? string.Create(CultureInfo.InvariantCulture, $"guest-visible {g.LargestGapMs:0.0} ms (largest monotonic heartbeat gap, {g.Stamps} stamps; wall clock gap {g.LargestGapRealtimeMs:0.0} ms)")
+                : "guest-visible: not measured (no guest agent)";
+            var ping = r.Ping is { } pr
+                ? string.Create(CultureInfo.InvariantCulture, $"external ping {pr.LargestGapMs:0.0} ms (largest gap between replies; {pr.Received} of {pr.Sent} answered)")
+                : "external ping: not measured (the guest has no address on a lab network: create it with --network bridge=vlab0,ip=A.B.C.D/24)";
+            sb.Append(CultureInfo.InvariantCulture, $"downtime: QEMU {j.DowntimeMs} ms; {guest}; {ping}\n");
+        }
+
+        if (r.Ping is { } p)
+        {
+            sb.Append(PingTrace(p));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>ping's own lines around the largest gap, as the talk's slide shows them: the reply that ended it starred.</summary>
+    private static string PingTrace(PingReport p)
+    {
+        var replies = p.Trace.Where(s => s.RttMs is not null).OrderBy(s => s.SentAtSeconds + (s.RttMs!.Value / 1000)).ToList();
+        var at = replies.FindIndex(s => s.Seq == p.GapAfterSeq);
+        if (at < 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"PING {p.Target} every {p.IntervalMs} ms: {p.Sent} sent, {p.Received} received, largest gap {p.LargestGapMs:0.0} ms\n");
+        if (at > 3)
+        {
+            sb.Append("...\n");
+        }
+
+        for (var i = Math.Max(0, at - 3); i <= Math.Min(replies.Count - 1, at + 4); i++)
+        {
+            var s = replies[i];
+            var rtt = s.RttMs!.Value;
+            sb.Append(CultureInfo.InvariantCulture, $"64 bytes from {p.Target}: icmp_seq={s.Seq} time={(rtt >= 100 ? rtt.ToString("0", CultureInfo.InvariantCulture) : rtt.ToString("0.00", CultureInfo.InvariantCulture))} ms{(i == at + 1 ? " *" : string.Empty)}\n");
+        }
+
+        return sb.Append("...\n").ToString();
+    }
+
+    private static string PingCsv(PingReport p)
+    {
+        var sb = new StringBuilder("seq,sent_at_s,rtt_ms\n");
+        foreach (var s in p.Trace)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{s.Seq},{s.SentAtSeconds:0.0000},{(s.RttMs is { } r ? r.ToString("0.000", CultureInfo.InvariantCulture) : string.Empty)}\n");
         }
 
         return sb.ToString();

@@ -25,6 +25,11 @@ public static class QemuCommandLine
             cmdline += " memhp_default_state=online_movable swiotlb=noforce";
         }
 
+        if (def.Interface is { Address: { } address } nic)
+        {
+            cmdline += string.Create(CultureInfo.InvariantCulture, $" virtlab.ip={address}/{nic.Prefix}");
+        }
+
         return cmdline;
     }
 
@@ -85,6 +90,16 @@ public static class QemuCommandLine
                 "-device", "virtio-serial-pci,id=virtio-serial0",
                 "-chardev", QemuOpts.Join("socket", ("id", "qga0"), ("path", run.AgentSocket), ("server", "on"), ("wait", "off")),
                 "-device", "virtserialport,bus=virtio-serial0.0,nr=1,chardev=qga0,id=channel0,name=org.qemu.guest_agent.0",
+            ]);
+        }
+
+        if (def.Interface is { } nic)
+        {
+            // QEMU (as root) creates the tap itself; the daemon then puts it on the bridge (VmManager.Network).
+            argv.AddRange(
+            [
+                "-netdev", QemuOpts.Join("tap", ("id", "net0"), ("ifname", run.TapName), ("script", "no"), ("downscript", "no")),
+                "-device", QemuOpts.Join("virtio-net-pci", ("netdev", "net0"), ("id", "nic0"), ("mac", nic.Mac)),
             ]);
         }
 

@@ -20,6 +20,13 @@ public sealed record VmRunPaths(string Directory)
     /// makes QEMU 10.0 under TCG hang in migration setup; a migration thread stuck in QEMU). See docs/MIGRATION.md.</summary>
     public string MigrationBlocker => Path.Combine(Directory, "no-migrate");
 
+    /// <summary>
+    /// The tap device of this VM's NIC: "vl" and 10 hex digits of a hash of the run dir, so it is the same for a VM
+    /// across restarts and different for the same domain on another Virtlab host of this machine (a migration's
+    /// destination), within Linux's 15-character limit. QEMU creates it (not persistent: it goes when QEMU exits).
+    /// </summary>
+    public string TapName => "vl" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Directory)))[..10];
+
     /// <summary>Files that describe one QEMU process's life; removed when a new one starts.</summary>
     public IEnumerable<string> ProcessFiles => [QmpSocket, AgentSocket, PidFile, VcpuUnpluggedMarker, MigrationBlocker];
 }

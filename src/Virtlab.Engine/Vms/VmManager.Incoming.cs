@@ -52,6 +52,12 @@ public sealed partial class VmManager
             try
             {
                 vm = await LaunchAsync(def, cancellationToken, incoming: devices).ConfigureAwait(false);
+                if (request.Postcopy)
+                {
+                    // Both sides need the capability before the stream starts; the destination then serves page faults.
+                    await vm.Qmp.MigrateSetCapabilitiesAsync(new Dictionary<string, bool> { ["postcopy-ram"] = true }, cancellationToken).ConfigureAwait(false);
+                }
+
                 var uri = await ListenIncomingAsync(vm, cancellationToken).ConfigureAwait(false);
                 _incoming[def.Name] = vm;
                 Jobs.MarkIncoming(def.Name);

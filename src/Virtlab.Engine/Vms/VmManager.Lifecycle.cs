@@ -239,6 +239,11 @@ public sealed partial class VmManager
         var accel = Accel.Select(def.Accel);
         var image = def.Os.Kernel is null ? GuestImage.Resolve(def.Os.Image, Paths.ImagesDir) : null;
         var run = new VmRunPaths(Paths.VmRunDir(def.Name));
+        if (def.Interface is { } nic)
+        {
+            Network.LabNetwork.EnsureBridge(nic.Bridge);
+        }
+
         PrepareRunDir(run);
         var argv = QemuCommandLine.Build(qemu.Path, def, accel, image, run);
         if (incoming is not null)
@@ -253,6 +258,11 @@ public sealed partial class VmManager
         try
         {
             qmp = await ConnectQmpAsync(run, process, cancellationToken).ConfigureAwait(false);
+            if (def.Interface is { } attached)
+            {
+                // QEMU has created the tap by the time its monitor answers; the guest's first packets wait for this.
+                await Network.LabNetwork.AttachAsync(run.TapName, attached.Bridge, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {

@@ -77,14 +77,17 @@ public sealed partial class VmManager
             {
                 if (request.Measure)
                 {
+                    migration.Pinger = StartPinger(vm);
                     await StartHeartbeatAsync(vm, cancellationToken).ConfigureAwait(false);
                 }
 
                 migration.SourceClockOffsetMs = await TrySourceClockOffsetAsync(vm, cancellationToken).ConfigureAwait(false);
 
                 await ConfigureMigrationAsync(vm.Qmp, request, cancellationToken).ConfigureAwait(false);
+                migration.Origin = Stopwatch.GetTimestamp();
                 await vm.Qmp.MigrateAsync(incoming.MigrationUri, cancellationToken).ConfigureAwait(false);
                 final = await FollowMigrationAsync(migration, request, cancellationToken).ConfigureAwait(false);
+                migration.Done = true;
             }
             catch (Exception e) when (e is VirtlabException or QmpException or OperationCanceledException or Virtlab.Qga.GuestAgentException)
             {
@@ -106,6 +109,10 @@ public sealed partial class VmManager
             finally
             {
                 _migrations.TryRemove(name, out _);
+                if (migration.Pinger is { } pinger && !migration.Done)
+                {
+                    await pinger.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             var job = JobInfoMapper.FromQmp(final, destination.ToString()) with { FinishedAt = DateTimeOffset.UtcNow };
@@ -121,6 +128,11 @@ public sealed partial class VmManager
             catch (VirtlabException e)
             {
                 // QEMU said completed but the destination did not take over: kill it there, resume here.
+                if (migration.Pinger is { } pinger)
+                {
+                    await pinger.DisposeAsync().ConfigureAwait(false);
+                }
+
                 if (!await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false))
                 {
                     throw SettleLater(name, destination.ToString(), e);
@@ -132,7 +144,25 @@ public sealed partial class VmManager
             await HandOverAsync(name, job).ConfigureAwait(false);
             Log?.Invoke($"migrated '{name}' to {destination} in {job.TimeElapsedMs} ms (downtime {job.DowntimeMs} ms)");
             var clock = finish.Clock is null ? null : finish.Clock with { SourceOffsetMs = migration.SourceClockOffsetMs };
-            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples);
+            PingReport? ping = null;
+            if (migration.Pinger is { } p)
+            {
+                // Half a second of the guest answering from its new host ends the trace.
+                await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    ping = await p.StopAsync(migration.Origin, TimeSpan.FromMilliseconds(300)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException)
+                {
+                    // The guest has moved: a pinger problem must not turn a finished migration into an error.
+                    Log?.Invoke($"migrate '{name}': the external ping failed: {e.Message}");
+                }
+
+                await p.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping);
         }
         finally
         {
@@ -198,9 +228,9 @@ public sealed partial class VmManager
             throw new VirtlabException(ErrorKind.Unsupported, "only live migration is implemented: add --live");
         }
 
-        if (r.Postcopy || r.TimeoutAction == "postcopy")
+        if (!r.Postcopy && (r.TimeoutAction == "postcopy" || r.PostcopyAfterPrecopy))
         {
-            throw new VirtlabException(ErrorKind.Unsupported, "post-copy is not implemented yet: use --auto-converge, or --timeout S --timeout-action abort");
+            throw new VirtlabException(ErrorKind.InvalidInput, "switching to post-copy needs --postcopy (post-copy cannot fall back: once switched, the guest needs both hosts until it completes)");
         }
 
         if (r.TimeoutAction is not (null or "abort"))
@@ -226,6 +256,7 @@ public sealed partial class VmManager
             {
                 ["auto-converge"] = r.AutoConverge,
                 ["xbzrle"] = r.XbzrleCacheBytes is not null,
+                ["postcopy-ram"] = r.Postcopy,
                 ["events"] = true,
             },
             cancellationToken).ConfigureAwait(false);
@@ -245,7 +276,7 @@ public sealed partial class VmManager
 
     private async Task<MigrationInfo> FollowMigrationAsync(OutgoingMigration m, MigrateRequest r, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = new MigrationClock(m.Origin);
         var deadline = r.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
         var cancelSent = false;
         TimeSpan? cancellingSince = null;
@@ -401,7 +432,41 @@ public sealed partial class VmManager
 
         public bool StuckInSetup { get; set; }
 
+        /// <summary>Stopwatch ticks when <c>migrate</c> was sent: time zero of the samples and the ping trace.</summary>
+        public long Origin { get; set; } = Stopwatch.GetTimestamp();
+
+        /// <summary>The external pinger (--measure on a guest with an address on the lab network).</summary>
+        public Network.IcmpPinger? Pinger { get; set; }
+
+        /// <summary>Set once the migration completed (the pinger is then stopped by the caller, not disposed early).</summary>
+        public bool Done { get; set; }
+
         public double? SourceClockOffsetMs { get; set; }
+    }
+
+    /// <summary>Time since a migration's origin.</summary>
+    private readonly struct MigrationClock(long origin)
+    {
+        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(origin);
+    }
+
+    /// <summary>Starts pinging the guest's lab-network address, or returns null (no address, or no ICMP socket: logged).</summary>
+    private Network.IcmpPinger? StartPinger(VmInstance vm)
+    {
+        if (vm.Definition.Interface?.Address is not { } address)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Network.IcmpPinger.Start(System.Net.IPAddress.Parse(address), TimeSpan.FromMilliseconds(10));
+        }
+        catch (VirtlabException e)
+        {
+            Log?.Invoke($"migrate '{vm.Definition.Name}': no external ping: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>The guest's clock offset on the source just before migrating (null without a guest agent).</summary>

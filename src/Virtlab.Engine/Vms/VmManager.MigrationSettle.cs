@@ -53,7 +53,14 @@ public sealed partial class VmManager
         var name = vm.Definition.Name;
         var info = await vm.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
         var stuck = attempt * SettleRetryInterval > MigrationStuckTimeout;
-        if (info.Status is "setup" or "active" or "device" or "pre-switchover" or "wait-unplug" or "postcopy-active" or "cancelling" && !stuck)
+        if (info.Status is "postcopy-active" or "postcopy-paused" or "postcopy-recover")
+        {
+            // Post-copy cannot be cancelled: the guest runs on the destination and needs this QEMU's pages until done.
+            Log?.Invoke($"migrate '{name}': QEMU is in post-copy ({info.Status}); waiting for it to complete");
+            return false;
+        }
+
+        if (info.Status is "setup" or "active" or "device" or "pre-switchover" or "wait-unplug" or "cancelling" && !stuck)
         {
             if (info.Status != "cancelling")
             {
