@@ -16,7 +16,8 @@ public sealed record MigrateRequest(
     string? TimeoutAction = null,
     bool Postcopy = false,
     bool Measure = false,
-    bool PostcopyAfterPrecopy = false);
+    bool PostcopyAfterPrecopy = false,
+    bool Force = false);
 
 /// <summary>What a finished migration reports.</summary>
 public sealed record MigrateResult(
@@ -27,7 +28,9 @@ public sealed record MigrateResult(
     ClockReport? Clock,
     GuestGapReport? GuestGap,
     IReadOnlyList<JobSample> Samples,
-    PingReport? Ping = null);
+    PingReport? Ping = null,
+    ConvergenceReport? Convergence = null,
+    IReadOnlyList<SteeringDecision>? Steps = null);
 
 /// <summary>The guest's wall clock minus the host's: on the source before migrating, on the destination
 /// right after the switch-over (before the correction) and after the correction.</summary>
@@ -111,7 +114,7 @@ public sealed record IncomingStatus(string Name, string State);
 
 /// <summary>What the source persists while a migration runs, so a restarted daemon can settle it
 /// (hand the guest over, or take it back) and never leave two running copies or none.</summary>
-public sealed record OutgoingMigrationRecord(string Destination, string Token, bool WasPaused, DateTimeOffset StartedAt);
+public sealed record OutgoingMigrationRecord(string Destination, string Token, bool WasPaused, DateTimeOffset StartedAt, bool PostcopyStarted = false);
 
 /// <summary>
 /// The talk's external view of downtime: ICMP echo requests sent to the guest's address every <c>IntervalMs</c> across
@@ -131,3 +134,21 @@ public sealed record PingReport(
 
 /// <summary>One echo request: when it was sent and its round-trip time, or null when no reply came.</summary>
 public sealed record PingSample(int Seq, double SentAtSeconds, double? RttMs);
+
+/// <summary>
+/// The closed loop's account of a migration with --max-downtime: what it measured before starting, its plan and
+/// prediction, and whether the limit was met (its steps are the migration's <c>Steps</c>).
+/// </summary>
+public sealed record ConvergenceReport(
+    double DirtyMiBs,
+    double LinkMiBs,
+    bool LinkMeasured,
+    int DowntimeLimitMs,
+    string Plan,
+    double? PredictedSeconds,
+    long? DowntimeMs = null,
+    bool? Met = null);
+
+/// <summary>One step taken while a migration ran (the closed loop's, or the switch to post-copy): when (seconds from
+/// the start of the migration), what, and why.</summary>
+public sealed record SteeringDecision(double TimeSeconds, string Action, string Reason);

@@ -20,7 +20,7 @@ internal static class CliApp
             CpuCommands.CpuModels(), CpuCommands.CpuModelExpand(), CpuCommands.GuestCpuInfo(), CpuCommands.CpuCompare(),
             CpuCommands.CpuBaseline(), CpuCommands.GuestPmu(),
             ClockCommands.Suspend(), ClockCommands.Resume(), ClockCommands.DomTime(), ClockCommands.GuestClock(),
-            MigrationCommands.Migrate(), MigrationCommands.DomJobInfo(), MigrationCommands.DomJobAbort(),
+            MigrationCommands.Migrate(), MigrationCommands.DomJobInfo(), MigrationCommands.DomJobAbort(), MigrationCommands.MigratePostcopy(),
             HotplugCommands.SetVcpus(), HotplugCommands.VcpuCount(), HotplugCommands.GuestVcpus(), HotplugCommands.SetMem(),
             HotplugCommands.DomMemStat(), HotplugCommands.AutoBalloon(), HotplugCommands.GuestView(), HotplugCommands.GuestWatch(),
         })

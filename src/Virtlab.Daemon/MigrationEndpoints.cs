@@ -25,6 +25,25 @@ internal static class MigrationEndpoints
 
         v1.MapGet("/migration/incoming/{name}", (string name) => vms.IncomingStatusOf(name));
 
+        // What the path between two hosts carries: the source downloads this before a migration with --max-downtime.
+        v1.MapGet("/migration/linkprobe", async (int? mib, HttpResponse response, CancellationToken ct) =>
+        {
+            var count = Math.Clamp(mib ?? 64, 1, 1024);
+            response.ContentType = "application/octet-stream";
+            response.ContentLength = count * (1L << 20);
+            var chunk = new byte[1 << 20];
+            for (var i = 0; i < count; i++)
+            {
+                await response.Body.WriteAsync(chunk, ct).ConfigureAwait(false);
+            }
+        });
+
+        v1.MapPost("/domains/{name}/migrate-postcopy", async (string name) =>
+        {
+            await vms.MigratePostcopyAsync(name).ConfigureAwait(false);
+            return Results.NoContent();
+        });
+
         v1.MapPost("/migration/incoming/{name}/finish", (string name, IncomingFinishRequest req, CancellationToken ct) =>
             vms.FinishIncomingAsync(name, req, ct));
 

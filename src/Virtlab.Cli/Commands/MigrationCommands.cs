@@ -17,18 +17,20 @@ internal static class MigrationCommands
         var live = new Option<bool>("--live") { Description = "live migration (the guest keeps running while its memory is copied)" };
         var autoConverge = new Option<bool>("--auto-converge") { Description = "let QEMU throttle the vCPUs when the guest dirties memory faster than it is sent" };
         var xbzrle = new Option<string?>("--xbzrle") { Description = "XBZRLE delta compression of re-sent pages, with a cache of SIZE (default 64M): --xbzrle=SIZE", Arity = ArgumentArity.ZeroOrOne };
-        var maxDowntime = new Option<int?>("--max-downtime") { Description = "the longest stop-and-copy pause QEMU may choose, in ms (default 300)" };
+        var maxDowntime = new Option<int?>("--max-downtime") { Description = "the longest pause the guest may see, in ms: Virtlab measures the dirty rate and the link first, refuses if it cannot be met, and steers throttle, XBZRLE and post-copy to meet it (without it: QEMU's 300 ms, no steering)" };
         var bandwidth = new Option<int?>("--bandwidth") { Description = "bandwidth cap in MiB/s (default: unlimited)" };
         var timeout = new Option<int?>("--timeout") { Description = "seconds before --timeout-action is taken" };
         var timeoutAction = new Option<string?>("--timeout-action") { Description = "abort (cancel; the guest stays here) or postcopy" };
-        var postcopy = new Option<bool>("--postcopy") { Description = "allow switching to post-copy (not implemented yet)" };
+        var postcopy = new Option<bool>("--postcopy") { Description = "allow switching to post-copy (the guest then runs on the destination and fetches its remaining pages from here; a failure after the switch loses it)" };
+        var postcopyAfter = new Option<bool>("--postcopy-after-precopy") { Description = "switch to post-copy once the first pre-copy pass is done (needs --postcopy)" };
+        var force = new Option<bool>("--force") { Description = "start even when --max-downtime is predicted to be missed" };
         var tokenFile = new Option<string?>("--token-file") { Description = "a copy of the destination's $VIRTLAB_HOME/token" };
         var measure = new Option<bool>("--measure") { Description = "also measure downtime as the guest sees it (in-guest heartbeat) and from outside (ping every 10 ms, for a guest on a lab network), and keep progress samples" };
         var samples = new Option<string?>("--samples") { Description = "write the progress samples to FILE (.csv, with the ping trace in FILE.ping.csv; or .json, everything); implies --measure" };
         var json = CommandRunner.JsonOption();
         var cmd = new Command("migrate", "live-migrate a domain to another Virtlab host, with a progress display")
         {
-            name, dest, live, autoConverge, xbzrle, maxDowntime, bandwidth, timeout, timeoutAction, postcopy, tokenFile, measure, samples, json,
+            name, dest, live, autoConverge, xbzrle, maxDowntime, bandwidth, timeout, timeoutAction, postcopy, postcopyAfter, force, tokenFile, measure, samples, json,
         };
         cmd.Handle(async (p, client, ct) =>
         {
@@ -55,7 +57,9 @@ internal static class MigrationCommands
                 TimeoutSeconds: p.GetValue(timeout),
                 TimeoutAction: p.GetValue(timeoutAction),
                 Postcopy: p.GetValue(postcopy),
-                Measure: p.GetValue(measure) || samplesFile is not null);
+                Measure: p.GetValue(measure) || samplesFile is not null,
+                PostcopyAfterPrecopy: p.GetValue(postcopyAfter),
+                Force: p.GetValue(force));
             if (!request.Live)
             {
                 throw new CliException("only live migration is implemented: add --live");
@@ -98,6 +102,18 @@ internal static class MigrationCommands
                 p.GetValue(json) ? JsonSerializer.Serialize(job, ApiJsonContext.Default.JobInfo) + "\n"
                 : p.GetValue(infoMigrate) ? JobFormat.InfoMigrate(job)
                 : JobFormat.DomJobInfo(job));
+        });
+        return cmd;
+    }
+
+    public static Command MigratePostcopy()
+    {
+        var name = new Argument<string>("NAME");
+        var cmd = new Command("migrate-postcopy", "switch the domain's running migration (started with --postcopy) to post-copy") { name };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            await client.PostAsync($"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/migrate-postcopy", ct).ConfigureAwait(false);
+            Console.WriteLine($"Migration of domain '{p.GetValue(name)}' switches to post-copy");
         });
         return cmd;
     }
@@ -204,6 +220,17 @@ internal static class MigrationCommands
         if (r.Ping is { } p)
         {
             sb.Append(PingTrace(p));
+        }
+
+        foreach (var s in r.Steps ?? [])
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"step at t={s.TimeSeconds:0.0} s: {s.Action} ({s.Reason})\n");
+        }
+
+        if (r.Convergence is { } loop)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"closed loop: measured dirty rate {loop.DirtyMiBs:0.#} MiB/s, link {loop.LinkMiBs:0.#} MiB/s{(loop.LinkMeasured ? " (measured)" : " (--bandwidth)")}; plan: {loop.Plan}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"downtime limit {loop.DowntimeLimitMs} ms: {(loop.Met == true ? "met" : "MISSED")} (QEMU downtime {loop.DowntimeMs} ms{(loop.PredictedSeconds is { } t ? $"; predicted {t:0.#} s to converge, took {j.TimeElapsedMs / 1000.0:0.#} s" : string.Empty)})\n");
         }
 
         return sb.ToString();

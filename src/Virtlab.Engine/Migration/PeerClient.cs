@@ -32,6 +32,25 @@ public sealed class PeerClient : IDisposable
     public Task<IncomingStatus> IncomingStatusAsync(string name, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}", null, ApiJsonContext.Default.IncomingStatus, cancellationToken);
 
+    /// <summary>Downloads <paramref name="mib"/> MiB from the destination daemon: what the path between the hosts carries, in MiB/s.</summary>
+    public async Task<double> MeasureLinkAsync(int mib, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var r = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/migration/linkprobe?mib={mib}"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
+        await using var body = await r.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[1 << 20];
+        long total = 0;
+        int n;
+        while ((n = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += n;
+        }
+
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return total / (1024.0 * 1024.0) / Math.Max(seconds, 1e-3);
+    }
+
     public async Task AbortIncomingAsync(string name, CancellationToken cancellationToken)
     {
         using var r = await Send(HttpMethod.Delete, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}", null, cancellationToken).ConfigureAwait(false);

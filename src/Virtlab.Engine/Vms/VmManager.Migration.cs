@@ -63,13 +63,21 @@ public sealed partial class VmManager
         {
             using var peer = new PeerClient(destination, request.Token);
             var wasPaused = vm.Paused;
+            var convergence = await PlanConvergenceAsync(vm, request, peer, cancellationToken).ConfigureAwait(false);
+            var (baseRam, pluggedRam) = await vm.Qmp.QueryMemorySizeSummaryAsync(cancellationToken).ConfigureAwait(false);
+            var effective = ApplyPlan(request, convergence?.Plan, baseRam + pluggedRam);
             var devices = await LiveDeviceReader.ReadAsync(vm.Qmp, cancellationToken).ConfigureAwait(false);
             var incoming = await peer.PrepareIncomingAsync(
                 new IncomingRequest(DomainJson.Serialize(vm.Definition), Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy, devices),
                 cancellationToken).ConfigureAwait(false);
             Log?.Invoke($"migrate '{name}': destination {destination} listens on {incoming.MigrationUri} (QEMU pid {incoming.Pid})");
 
-            var migration = new OutgoingMigration(vm, destination.ToString());
+            var migration = new OutgoingMigration(vm, destination.ToString())
+            {
+                PostcopyAllowed = request.Postcopy,
+                Plan = convergence?.Plan,
+                Monitor = convergence is null ? null : new ConvergenceMonitor(convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy),
+            };
             _migrations[name] = migration;
             Jobs.SaveOutgoing(name, new OutgoingMigrationRecord(destination.ToString(), request.Token, wasPaused, DateTimeOffset.UtcNow));
             MigrationInfo final;
@@ -83,14 +91,21 @@ public sealed partial class VmManager
 
                 migration.SourceClockOffsetMs = await TrySourceClockOffsetAsync(vm, cancellationToken).ConfigureAwait(false);
 
-                await ConfigureMigrationAsync(vm.Qmp, request, cancellationToken).ConfigureAwait(false);
+                await ConfigureMigrationAsync(vm.Qmp, effective, convergence?.Plan, cancellationToken).ConfigureAwait(false);
                 migration.Origin = Stopwatch.GetTimestamp();
                 await vm.Qmp.MigrateAsync(incoming.MigrationUri, cancellationToken).ConfigureAwait(false);
-                final = await FollowMigrationAsync(migration, request, cancellationToken).ConfigureAwait(false);
+                final = await FollowMigrationAsync(migration, effective, cancellationToken).ConfigureAwait(false);
                 migration.Done = true;
             }
             catch (Exception e) when (e is VirtlabException or QmpException or OperationCanceledException or Virtlab.Qga.GuestAgentException)
             {
+                if (migration.PostcopyStarted)
+                {
+                    // Nothing to take back: the guest ran on the destination already. Leave both sides for recovery.
+                    Jobs.DeleteOutgoing(name);
+                    throw e as VirtlabException ?? new VirtlabException(ErrorKind.QemuError, PostcopyFailed(migration, e.Message), e);
+                }
+
                 if (!await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false))
                 {
                     throw SettleLater(name, destination.ToString(), e);
@@ -162,7 +177,10 @@ public sealed partial class VmManager
                 await p.DisposeAsync().ConfigureAwait(false);
             }
 
-            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping);
+            var report = convergence?.Report is { } cr
+                ? cr with { DowntimeMs = job.DowntimeMs, Met = job.DowntimeMs <= cr.DowntimeLimitMs }
+                : null;
+            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping, report, migration.Steps);
         }
         finally
         {
@@ -249,90 +267,6 @@ public sealed partial class VmManager
         }
     }
 
-    private static async Task ConfigureMigrationAsync(QmpClient qmp, MigrateRequest r, CancellationToken cancellationToken)
-    {
-        await qmp.MigrateSetCapabilitiesAsync(
-            new Dictionary<string, bool>
-            {
-                ["auto-converge"] = r.AutoConverge,
-                ["xbzrle"] = r.XbzrleCacheBytes is not null,
-                ["postcopy-ram"] = r.Postcopy,
-                ["events"] = true,
-            },
-            cancellationToken).ConfigureAwait(false);
-        var parameters = new JsonObject
-        {
-            // Unlimited unless asked: QEMU's own default is 128 MiB/s (libvirt also lifts it).
-            ["max-bandwidth"] = (r.BandwidthMiBs ?? 8192) * 1024L * 1024L,
-            ["downtime-limit"] = r.MaxDowntimeMs ?? 300,
-        };
-        if (r.XbzrleCacheBytes is { } cache)
-        {
-            parameters["xbzrle-cache-size"] = cache;
-        }
-
-        await qmp.MigrateSetParametersAsync(parameters, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<MigrationInfo> FollowMigrationAsync(OutgoingMigration m, MigrateRequest r, CancellationToken cancellationToken)
-    {
-        var clock = new MigrationClock(m.Origin);
-        var deadline = r.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
-        var cancelSent = false;
-        TimeSpan? cancellingSince = null;
-        while (true)
-        {
-            var info = await m.Vm.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
-            m.Samples.Add(JobInfoMapper.Sample(info, clock.Elapsed.TotalSeconds));
-            if (info.Status == "cancelling")
-            {
-                cancellingSince ??= clock.Elapsed;
-                if (clock.Elapsed - cancellingSince > MigrationStuckTimeout)
-                {
-                    File.WriteAllText(m.Vm.Run.MigrationBlocker, "an earlier migration of this QEMU process is stuck inside QEMU ('cancelling')");
-                    throw new VirtlabException(
-                        ErrorKind.QemuError,
-                        $"QEMU's migration of '{m.Vm.Definition.Name}' is stuck in 'cancelling' {MigrationStuckTimeout.TotalSeconds:0} s after migrate_cancel (a QEMU defect): " +
-                        $"the guest keeps running on this host and the destination's QEMU was removed, but this QEMU process cannot migrate again; restart the domain to migrate it");
-                }
-            }
-
-            if (!cancelSent && info.Status == "setup" && clock.Elapsed > MigrationStuckTimeout)
-            {
-                cancelSent = true;
-                m.StuckInSetup = true;
-                Log?.Invoke($"migrate '{m.Vm.Definition.Name}': still in setup after {MigrationStuckTimeout.TotalSeconds:0} s, sending migrate_cancel");
-                await m.Vm.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
-            switch (info.Status)
-            {
-                case "completed":
-                    return info;
-                case "failed":
-                    throw new VirtlabException(
-                        ErrorKind.QemuError,
-                        $"migration of '{m.Vm.Definition.Name}' to {m.Peer} failed: {info.ErrorDesc ?? "QEMU gave no reason"}: the guest keeps running on this host; the destination's QEMU was removed");
-                case "cancelled":
-                    var why = m.StuckInSetup ? $"QEMU did not leave migration setup within {MigrationStuckTimeout.TotalSeconds:0} s"
-                        : m.TimedOut ? $"it did not finish within --timeout {r.TimeoutSeconds} s" : m.AbortRequested ? "domjobabort" : "cancelled";
-                    throw new VirtlabException(
-                        m.TimedOut || m.StuckInSetup ? ErrorKind.Timeout : ErrorKind.InvalidState,
-                        $"migration of '{m.Vm.Definition.Name}' to {m.Peer} was cancelled ({why}): the guest keeps running on this host; the destination's QEMU was removed");
-            }
-
-            if (!cancelSent && (cancellationToken.IsCancellationRequested || (deadline is { } d && clock.Elapsed > d)))
-            {
-                m.TimedOut = !cancellationToken.IsCancellationRequested;
-                cancelSent = true;
-                Log?.Invoke($"migrate '{m.Vm.Definition.Name}': {(m.TimedOut ? "timeout" : "client went away")}, sending migrate_cancel");
-                await m.Vm.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
-            await Task.Delay(MigrationPollInterval, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>
     /// After a failed or cancelled migration: kill the destination's QEMU first, then resume the guest here. When QEMU
     /// had already completed the transfer and the destination cannot be reached to kill its copy, that copy may be
@@ -341,6 +275,13 @@ public sealed partial class VmManager
     private async Task<bool> RecoverSourceAsync(OutgoingMigration m, PeerClient peer, bool wasPaused)
     {
         var name = m.Vm.Definition.Name;
+        if (m.PostcopyStarted || Jobs.Outgoing(name) is { PostcopyStarted: true })
+        {
+            Log?.Invoke($"migrate '{name}': post-copy had begun; the source is not resumed (its memory is stale) and {m.Peer} keeps its copy");
+            Jobs.DeleteOutgoing(name);
+            return true;
+        }
+
         var destinationCleared = true;
         try
         {
@@ -440,6 +381,22 @@ public sealed partial class VmManager
 
         /// <summary>Set once the migration completed (the pinger is then stopped by the caller, not disposed early).</summary>
         public bool Done { get; set; }
+
+        /// <summary>The migration was started with --postcopy.</summary>
+        public bool PostcopyAllowed { get; init; }
+
+        /// <summary>'virtlab migrate-postcopy' asked for the switch; the poll loop makes it.</summary>
+        public bool PostcopyRequested { get; set; }
+
+        /// <summary>migrate-start-postcopy was sent: from here on the source is never resumed.</summary>
+        public bool PostcopyStarted { get; set; }
+
+        /// <summary>The closed loop's plan (--max-downtime), its in-flight half, and the steps it took.</summary>
+        public ConvergencePlan? Plan { get; init; }
+
+        public ConvergenceMonitor? Monitor { get; init; }
+
+        public List<SteeringDecision> Steps { get; } = [];
 
         public double? SourceClockOffsetMs { get; set; }
     }

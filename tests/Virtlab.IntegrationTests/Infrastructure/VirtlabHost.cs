@@ -38,6 +38,24 @@ public sealed class VirtlabHost : IAsyncDisposable
         Uri = $"virtlab+tcp://127.0.0.1:{port}";
     }
 
+    /// <summary>Starts this host's daemon as lab host <paramref name="host"/>: in that network namespace, listening on its address.</summary>
+    public async Task ListenInLabAsync(int host)
+    {
+        var address = $"{LabNet.HostAddress(host)}:16600";
+        var psi = new ProcessStartInfo(LabNet.OnHost(host)[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in LabNet.OnHost(host, Cli, "daemon", "start", "--listen", address).Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["VIRTLAB_HOME"] = Home;
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"daemon start on lab host {host} failed: {await stderr}");
+        Uri = "virtlab+tcp://" + address;
+    }
+
     /// <summary>Starts this host's daemon again on the address it listened on before.</summary>
     public async Task ListenAgainAsync() =>
         await OkAsync("daemon", "start", "--listen", Uri!.Replace("virtlab+tcp://", string.Empty, StringComparison.Ordinal));
