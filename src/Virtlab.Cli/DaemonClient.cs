@@ -101,7 +101,10 @@ internal sealed class DaemonClient : IDisposable
 
                 if (p.HasExited && p.ExitCode != 3)
                 {
-                    throw new CliException($"the daemon exited at start (status {p.ExitCode}): see {Paths.DaemonLog}");
+                    var why = File.Exists(Paths.DaemonLog) ? File.ReadLines(Paths.DaemonLog).LastOrDefault(l => l.Contains("cannot start: ", StringComparison.Ordinal)) : null;
+                    throw new CliException(why is not null
+                        ? $"the daemon {why[(why.IndexOf("cannot start: ", StringComparison.Ordinal) + 14)..]}: pick another address or stop what uses it"
+                        : $"the daemon exited at start (status {p.ExitCode}): see {Paths.DaemonLog}");
                 }
 
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);

@@ -71,7 +71,18 @@ public static class DaemonHost
         app.UseMiddleware<ErrorMapping>();
         Endpoints.Map(app, manager, paths);
 
-        await app.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException e) when (listen is not null)
+        {
+            // Kestrel's "address already in use" and friends: one line the CLI shows as is.
+            log.LogCritical("cannot start: cannot listen on {Listen}: {Reason}", listen, e.InnerException?.Message ?? e.Message);
+            await manager.DisposeAsync().ConfigureAwait(false);
+            return 4;
+        }
+
         File.SetUnixFileMode(paths.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(paths.DaemonPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         log.LogInformation("virtlabd {Pid} listening on {Socket}{Tcp}", Environment.ProcessId, paths.DaemonSocket, listen is null ? string.Empty : $" and tcp {listen} (token in {paths.Home}/token)");
