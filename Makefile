@@ -3,13 +3,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps image build test unit-test integration-test tour bench clean
+.PHONY: help deps image build test unit-test integration-test soak tour bench clean
 
 help:
 	@echo "make tour   - a tour of the talk on a real guest (installs what it needs)"
 	@echo "make test   - all tests (unit + real-QEMU integration)"
 	@echo "make image  - build the default guest image (cached by its inputs)"
 	@echo "make bench  - benchmarks side by side with bare QEMU / libvirt"
+	@echo "make soak   - a busy 2-vCPU guest migrated back and forth 20 times (SOAK=N), every page checked"
 
 deps:
 	@./scripts/install-deps.sh
@@ -28,6 +29,11 @@ unit-test:
 
 integration-test: deps image
 	@./scripts/run-tests.sh integration
+
+soak: deps image
+	@./virtlab --help >/dev/null
+	@VIRTLAB_SOAK_MIGRATIONS=$${SOAK:-20} dotnet test tests/Virtlab.IntegrationTests -nologo --logger "console;verbosity=normal" \
+	  --filter "FullyQualifiedName~A_busy_two_vcpu_guest_migrated_back_and_forth"
 
 tour: deps image
 	@./scripts/tour.sh

@@ -73,6 +73,10 @@ public sealed class MigrationTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(host.TokenFile));
     }
 
+    /// <summary>How often the soak migrates (VIRTLAB_SOAK_MIGRATIONS; `make soak` sets 20, `make test` keeps 3).</summary>
+    private static int SoakMigrations =>
+        int.TryParse(Environment.GetEnvironmentVariable("VIRTLAB_SOAK_MIGRATIONS"), out var n) && n > 0 ? n : 3;
+
     [Fact]
     public async Task A_busy_two_vcpu_guest_migrated_back_and_forth_keeps_every_page_and_no_oops()
     {
@@ -86,7 +90,7 @@ public sealed class MigrationTests
         await Task.Delay(1000, TestContext.Current.CancellationToken);
 
         var hosts = new[] { a, b };
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < SoakMigrations; i++)
         {
             var from = hosts[i % 2];
             var to = hosts[(i + 1) % 2];

@@ -3,7 +3,7 @@ namespace Virtlab.Engine.Migration;
 /// <summary>What the closed loop knows before a migration starts: measured, not assumed.</summary>
 /// <param name="DirtyMiBs">The guest's dirty rate (QEMU's calc-dirty-rate, page sampling).</param>
 /// <param name="LinkMiBs">What the path to the destination carries: the --bandwidth cap, or measured.</param>
-/// <param name="RamBytes">Guest RAM QEMU will send (base RAM plus DIMMs).</param>
+/// <param name="RamBytes">What QEMU's first pass sends: the guest RAM it has touched (zero pages cost next to nothing).</param>
 /// <param name="DowntimeLimitMs">--max-downtime: the stop-and-copy pause the user allows.</param>
 /// <param name="PostcopyAllowed">--postcopy was given.</param>
 public sealed record ConvergenceInputs(double DirtyMiBs, double LinkMiBs, long RamBytes, int DowntimeLimitMs, bool PostcopyAllowed);

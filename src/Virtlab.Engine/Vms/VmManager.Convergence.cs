@@ -29,7 +29,10 @@ public sealed partial class VmManager
         var measured = await peer.MeasureLinkAsync(LinkProbeMiB, cancellationToken).ConfigureAwait(false);
         var link = r.BandwidthMiBs is { } cap ? Math.Min(cap, measured) : measured;
         var (baseRam, plugged) = await vm.Qmp.QueryMemorySizeSummaryAsync(cancellationToken).ConfigureAwait(false);
-        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(dirty, link, baseRam + plugged, limit, r.Postcopy));
+        // The first pass sends only pages the guest ever touched (zero pages are a few bytes each): QEMU's resident
+        // memory is a fair upper bound of those.
+        var firstPass = Math.Min(baseRam + plugged, (RssKiB(vm.Process.Pid) ?? long.MaxValue / 1024) * 1024);
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(dirty, link, firstPass, limit, r.Postcopy));
         Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"migrate '{vm.Definition.Name}': dirty {dirty:0.#} MiB/s, link {measured:0.#} MiB/s measured{(r.BandwidthMiBs is { } c ? $" (cap {c})" : string.Empty)}: {plan.Summary}"));
         if (!plan.Feasible && !r.Force)
         {
