@@ -152,6 +152,7 @@ public sealed class MigrationTests
         await src.CreateAsync("hp", ["--vcpus", "1,maxvcpus=4", "--memory", "256M,maxmemory=1G", .. Image]);
         await src.OkAsync("setvcpus", "hp", "3", "--live");
         await src.OkAsync("setmem", "hp", "512M", "--live");
+        await src.OkAsync("setmem", "hp", "448M", "--live"); // and the balloon takes 64 MiB back
         var memTotalBefore = await MemTotalKiBAsync(src, "hp");
 
         var r = await src.RunAsync(TimeSpan.FromMinutes(4), "migrate", "hp", dst.Uri!, "--live", "--token-file", dst.TokenFile);
@@ -160,6 +161,7 @@ public sealed class MigrationTests
         await dst.QemuPidAsync("hp");
         Assert.Equal(3, (await dst.AgentAsync("hp", """{"execute":"guest-get-vcpus"}"""))["return"]!.AsArray().Count(v => v!["online"]!.GetValue<bool>()));
         Assert.Equal(memTotalBefore, await MemTotalKiBAsync(dst, "hp"));
+        Assert.Equal(448 * 1024, JsonNode.Parse(await dst.OkAsync("dommemstat", "hp", "--json"))!["actualKiB"]!.GetValue<long>());
         Assert.Matches(@"current\s+live\s+3", await dst.OkAsync("vcpucount", "hp"));
         Assert.Contains("unplugged dimm0", await dst.OkAsync("setmem", "hp", "256M", "--live"));
         Assert.Contains("1 online in the guest", await dst.OkAsync("setvcpus", "hp", "1", "--live"));
