@@ -26,6 +26,10 @@ peer_install() {
   local conf=/etc/libvirt/qemu.conf
   grep -q '^user = "root"' "$conf" || echo 'user = "root"' >>"$conf"
   grep -q '^group = "root"' "$conf" || echo 'group = "root"' >>"$conf"
+  # No cgroups (docs/LIBVIRT-PEER.md): Virtlab puts QEMU in none, so both QEMUs compete for the CPU alike; and two
+  # libvirtd instances on one machine name their cgroups machine/qemu-ID-NAME.libvirt-qemu with per-instance IDs that
+  # collide, so a migration's destination QEMU landed in the source's cgroup and libvirt spent 1.2 s retrying rmdir.
+  grep -q '^cgroup_controllers = \[ \]' "$conf" || echo 'cgroup_controllers = [ ]' >>"$conf"
   mkdir -p /var/log/libvirt/qemu
 }
 
@@ -99,24 +103,28 @@ peer_stop() {
 }
 
 # peer_xml NAME [--vcpus N] [--maxvcpus M] [--memory MiB] [--maxmemory MiB] [--slots S]
-#               [--kernel vmlinuz|vmlinux] [--log FILE]
+#               [--kernel vmlinuz|vmlinux] [--log FILE] [--bridge BR] [--ip A.B.C.D/N]
 # Virtlab's guest image as a libvirt domain: TCG, direct kernel boot (vmlinuz through SeaBIOS is
 # libvirt's way; vmlinux boots PVH), ACPI (libvirt 11 passes acpi=off without <acpi/>, and hot-plug
 # needs it), no USB controller, the agent channel, a virtio balloon, the serial console appended to a file. --maxmemory adds <maxMemory slots> and the NUMA cell libvirt requires for it.
+# --bridge adds a virtio NIC on that bridge (libvirt makes the tap, as Virtlab's --network bridge=BR), --ip puts
+# virtlab.ip= on the kernel command line (the image's init gives eth0 that address), as Virtlab's ip=.
 peer_xml() {
   local name=$1; shift
-  local vcpus=1 maxvcpus=1 mem=256 maxmem="" slots=16 kernel=vmlinuz log=""
+  local vcpus=1 maxvcpus=1 mem=256 maxmem="" slots=16 kernel=vmlinuz log="" bridge="" ip=""
   while [ $# -gt 0 ]; do
     case $1 in
       --vcpus) vcpus=$2 ;; --maxvcpus) maxvcpus=$2 ;; --memory) mem=$2 ;; --maxmemory) maxmem=$2 ;;
-      --slots) slots=$2 ;; --kernel) kernel=$2 ;; --log) log=$2 ;;
+      --slots) slots=$2 ;; --kernel) kernel=$2 ;; --log) log=$2 ;; --bridge) bridge=$2 ;; --ip) ip=$2 ;;
       *) echo "peer_xml: unknown option $1" >&2; return 2 ;;
     esac
     shift 2
   done
   [ "$maxvcpus" -ge "$vcpus" ] || maxvcpus=$vcpus
   log=${log:-/var/log/libvirt/qemu/$name-serial.log}
-  local cmdline="console=ttyS0 loglevel=4 virtlab.name=$name" maxmem_xml="" numa_xml=""
+  local cmdline="console=ttyS0 loglevel=4 virtlab.name=$name" maxmem_xml="" numa_xml="" nic_xml=""
+  [ -z "$ip" ] || cmdline+=" virtlab.ip=$ip"
+  [ -z "$bridge" ] || nic_xml="<interface type='bridge'><source bridge='$bridge'/><model type='virtio'/></interface>"
   # Virtlab's topology: one socket of maxvcpus cores (-smp N,maxcpus=M,sockets=1,cores=M,threads=1).
   local topology="<topology sockets='1' dies='1' cores='$maxvcpus' threads='1'/>"
   if [ -n "$maxmem" ]; then
@@ -147,6 +155,7 @@ peer_xml() {
     <controller type='usb' model='none'/>
     <serial type='file'><source path='$log' append='on'/><target port='0'/></serial>
     <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+    $nic_xml
     <memballoon model='virtio'/>
   </devices>
 </domain>

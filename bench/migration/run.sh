@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# bench/migration: live migration of the same guest (2 vCPUs, 256 MiB, Virtlab's image, a virtio NIC on one lab
+# bridge) with Virtlab (two Virtlab hosts: two daemons on 127.0.0.1) and with libvirt 11.3 (two libvirtd instances,
+# bench/peer/libvirt.sh, on the same QEMU 10.0), in one run, interleaved, for an IDLE guest and a guest DIRTYING
+# memory (virtlab-probe pattern MIB /run/pattern RATE). Each round, per workload and side (the side that goes first
+# alternates): one MEASURED migration (in-guest heartbeat, ping every 10 ms from this machine) and one PLAIN migration
+# (nothing else running: the migrate command's wall clock alone). Writes bench/migration/last-run.md.
+#
+#   RUNS=3 bench/migration/run.sh
+#   RUNS       rounds per workload (default 3)            WORKLOADS  "idle dirty" (default); dirty@R: at R MiB/s
+#   DIRTY_MIB  MiB the dirtying guest rewrites (64)       DIRTY_RATE MiB/s it rewrites them at (64)
+#   VIRTLAB_BUILD=head (default: build the committed HEAD into the work dir), tree (this checkout's ./virtlab),
+#                 or a directory holding cli/ and daemon/ from an earlier build
+#   OUT        the report (default bench/migration/last-run.md)
+#
+# Needs root (bridge, taps, ping -i 0.01). Creates bridge vlb0 (10.79.0.1/24, scripts/labnet.sh) and removes it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+. bench/peer/libvirt.sh
+runs=${RUNS:-3} workloads=${WORKLOADS:-idle dirty}
+dirty_mib=${DIRTY_MIB:-64} dirty_rate=${DIRTY_RATE:-64}   # rate: every rate the probe reaches converged (rate-scan.md)
+out=${OUT:-bench/migration/last-run.md}
+prefix=vlb subnet=10.79.0 bridge=vlb0
+vl_ip=10.79.0.100 lv_ip=10.79.0.101
+vm=mgbench dom=mgbench-lv
+vl_ports=(0 16711 16712)          # Virtlab host 1 and 2 (index = host)
+migrate_timeout=${MIGRATE_TIMEOUT:-120}
+work=$(mktemp -d /tmp/vl-bench-mig-XXXXXX)
+bin=$work/bin data=$work/data notes=$work/notes
+py() { python3 "$root/bench/migration/report.py" "$@"; }
+PEER_IMAGE=$(readlink -f "$PEER_IMAGE")   # the image Virtlab resolves too, pinned for the whole run
+
+started_peer=() made_bridge="" ping_pid="" log_restore=() cur_mode=""
+cleanup() {
+  local rc=$? n
+  trap - EXIT INT TERM
+  [ -n "$ping_pid" ] && kill "$ping_pid" 2>/dev/null || true
+  for n in 1 2; do
+    if [ -x "$bin/cli/virtlab" ] && [ -d "$work/vl$n" ]; then
+      vl "$n" destroy "$vm" >/dev/null 2>&1 || true
+      vl "$n" daemon stop >/dev/null 2>&1 || true
+    fi
+  done
+  for n in 1 2; do
+    if peer_alive "$PEER_STATE/$n/libvirtd.pid"; then
+      peer_virsh "$n" destroy "$dom" >/dev/null 2>&1 || true
+      peer_virsh "$n" undefine "$dom" >/dev/null 2>&1 || true
+    fi
+  done
+  for n in "${started_peer[@]}"; do peer_stop "$n" || true; done
+  for n in "${log_restore[@]}"; do lv_admin "$n" daemon-log-filters "" >/dev/null 2>&1 || true
+                                   lv_admin "$n" daemon-log-outputs "3:stderr" >/dev/null 2>&1 || true; done
+  [ -n "$made_bridge" ] && scripts/labnet.sh down --prefix "$prefix" >/dev/null
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { local t=$EPOCHREALTIME; echo "${t/./}"; }                     # microseconds
+ms() { echo "$(( ($2 - $1) / 1000 )).$(( ($2 - $1) % 1000 / 100 ))"; } # ms T0 T1
+rec() { echo "$1 $2 ${cur_mode:--} $3 $4" >>"$data"; }                 # rec WORKLOAD SIDE METRIC VALUE (+ run type)
+note() { echo "$*" >>"$notes"; echo "  $*" >&2; }
+vl() { local h=$1; shift; VIRTLAB_HOME=$work/vl$h VIRTLAB_DAEMON=$bin/daemon/virtlabd "$bin/cli/virtlab" "$@"; }
+lv_admin() { local n=$1; shift   # virt-admin on instance N (instance 2 lives in its own mount namespace)
+  if [ "$n" = 1 ]; then virt-admin -c libvirtd:///system "$@"
+  else nsenter -t "$(cat "$PEER_STATE/2/libvirtd.pid")" -m virt-admin -c libvirtd:///system "$@"; fi; }
+other() { echo $((3 - $1)); }
+
+# The guest agent of SIDE's guest on host AT: agent SIDE AT JSON
+agent() {
+  if [ "$1" = vl ]; then vl "$2" qemu-agent-command "$vm" "$3"; else peer_virsh "$2" qemu-agent-command "$dom" "$3"; fi
+}
+agent_up() { agent "$1" "$2" '{"execute":"guest-ping"}' >/dev/null 2>&1; }
+# gexec SIDE AT SHELL-COMMAND: run it in the guest through guest-exec, print its stdout
+gexec() {
+  local side=$1 at=$2 req pid st
+  req=$(python3 -c 'import json,sys; print(json.dumps({"execute":"guest-exec","arguments":{"path":"/bin/sh","arg":["-c",sys.argv[1]],"capture-output":True}}))' "$3")
+  pid=$(agent "$side" "$at" "$req" | python3 -c 'import json,sys; print(json.load(sys.stdin)["return"]["pid"])')
+  for _ in $(seq 1200); do
+    st=$(agent "$side" "$at" "{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":$pid}}")
+    if grep -q '"exited": *true' <<<"$st"; then
+      python3 -c 'import base64,json,sys; r=json.loads(sys.argv[1])["return"]; print(base64.b64decode(r.get("out-data","")).decode(), end="")' "$st"
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "guest-exec timed out: $3" >&2; return 1
+}
+# The guest's wall clock minus this machine's, in ms (guest-get-time; the agent round trip halved is the error)
+clock_offset() {
+  local t0 g t1
+  t0=$(now); g=$(agent "$1" "$2" '{"execute":"guest-get-time"}' | sed 's/.*"return": *\([0-9]*\).*/\1/'); t1=$(now)
+  python3 -c "print(round(($g / 1000 - ($t0 + $t1) / 2) / 1000, 1))"
+}
+ping_start() { ping -D -i 0.01 -W 1 "$1" >"$2" 2>&1 & ping_pid=$!; sleep 0.2; }
+ping_stop() { sleep 0.5; kill -INT "$ping_pid" 2>/dev/null || true; wait "$ping_pid" 2>/dev/null || true; ping_pid=""; }
+until_ok() { local end=$(( $(now) + $1 * 1000000 )); shift
+  until "$@"; do [ "$(now)" -lt "$end" ] || return 1; sleep 0.02; done; }
+
+# --- Virtlab: the committed HEAD built into the work dir (the other work in this checkout stays out) --------
+build_virtlab() {
+  mkdir -p "$bin"
+  if [ -d "${VIRTLAB_BUILD:-}" ]; then
+    cp -a "$VIRTLAB_BUILD"/{cli,daemon} "$bin"/
+    vl_build="the build in $VIRTLAB_BUILD ($(cat "$VIRTLAB_BUILD/COMMIT" 2>/dev/null || echo "commit not recorded"))"
+  elif [ "${VIRTLAB_BUILD:-head}" = tree ]; then
+    ./virtlab --version >/dev/null
+    cp -a "$(readlink -f .build/current)"/{cli,daemon} "$bin"/
+    vl_build="this checkout's working tree at $(git rev-parse --short HEAD) (with any uncommitted changes)"
+  else
+    local src=$work/src
+    mkdir -p "$src" && git archive HEAD | tar -x -C "$src"
+    echo "bench/migration: building Virtlab $(git rev-parse --short HEAD) (about a minute)..." >&2
+    dotnet publish "$src/src/Virtlab.Cli/Virtlab.Cli.csproj" -c Release -r linux-x64 -p:PublishAot=true -o "$bin/cli" \
+      -nologo -v q >"$work/build.log" 2>&1 ||
+      dotnet build "$src/src/Virtlab.Cli/Virtlab.Cli.csproj" -c Release -o "$bin/cli" -nologo -v q >>"$work/build.log" 2>&1 ||
+      { tail -20 "$work/build.log" >&2; exit 1; }
+    dotnet build "$src/src/Virtlab.Daemon/Virtlab.Daemon.csproj" -c Release -o "$bin/daemon" -nologo -v q >>"$work/build.log" 2>&1 ||
+      { tail -20 "$work/build.log" >&2; exit 1; }
+    rm -rf "$src"
+    vl_build="commit $(git rev-parse --short HEAD) (git archive HEAD, built for this run)"
+  fi
+}
+
+# --- setup ---------------------------------------------------------------------------------------------------
+peer_install
+build_virtlab
+if ! ip link show "$bridge" >/dev/null 2>&1; then made_bridge=1; fi   # a bridge left by someone else stays
+scripts/labnet.sh up --hosts 0 --prefix "$prefix" --subnet "$subnet" >/dev/null
+for n in 1 2; do
+  if ! peer_alive "$PEER_STATE/$n/subreaper.pid"; then peer_start "$n"; started_peer+=("$n"); fi
+  # QEMU's own figures for libvirt's migrations: its monitor traffic (query-migrate replies) to a log, per instance.
+  lv_admin "$n" daemon-log-filters "1:qemu.qemu_monitor" >/dev/null
+  lv_admin "$n" daemon-log-outputs "1:file:$work/lv$n-mon.log" >/dev/null
+  log_restore+=("$n")
+  vl "$n" daemon start --listen "127.0.0.1:${vl_ports[$n]}" >/dev/null
+done
+
+vl 1 create "$vm" --vcpus 2 --memory 256M --network "bridge=$bridge,ip=$vl_ip/24" --wait-agent=120 >/dev/null
+# libvirt: Virtlab's guest (PVH vmlinux, as Virtlab boots it; the boot is not timed here), defined on both hosts as
+# a libvirt user with shared configuration would have it, started on host 1.
+peer_xml "$dom" --vcpus 2 --maxvcpus 2 --memory 256 --kernel vmlinux --bridge "$bridge" --ip "$lv_ip/24" \
+  --log "$work/$dom-serial.log" >"$work/$dom.xml"
+for n in 1 2; do peer_virsh "$n" define "$work/$dom.xml" >/dev/null; done
+peer_virsh 1 start "$dom" >/dev/null
+until_ok 120 agent_up lv 1
+vl_at=1 lv_at=1
+for a in $vl_ip $lv_ip; do until_ok 30 ping -c 1 -W 1 "$a" >/dev/null; done
+{
+  echo "Virtlab QEMU: $(ps -o args= -C qemu-system-x86_64 | grep -- "guest=$vm," | sed 's/ -chardev.*-netdev/ … -netdev/')"
+  echo "libvirt QEMU: $(ps -o args= -C qemu-system-x86_64 | grep -- "guest=$dom," | sed 's/ -object {"qom-type":"secret".*-accel/ … -accel/; s/ -chardev socket,id=charmonitor.*-kernel/ … -kernel/')"
+} >"$work/argv"
+
+# --- one migration -------------------------------------------------------------------------------------------
+# migrate_once WORKLOAD SIDE MODE(m|p)
+migrate_once() {
+  local w=$1 side=$2 mode=$3 rate=$dirty_rate tpat=0 at src dst t0 t1 rc=0 out hb clk0 clk1 pingf=$work/ping.txt line
+  if [ "$side" = vl ]; then src=$vl_at; else src=$lv_at; fi
+  dst=$(other "$src")
+  case $w in dirty@*) rate=${w#dirty@} ;; esac
+  cur_mode=$mode
+  if [[ $w == dirty* ]]; then
+    tpat=$(now)
+    gexec "$side" "$src" "rm -f /run/pattern.*; virtlab-probe pattern $dirty_mib /run/pattern $rate >/dev/null 2>&1 </dev/null &" >/dev/null
+    sleep $(( dirty_mib / rate + 2 ))   # the first pass fills the area; then it runs at the rate
+  fi
+  if [ "$mode" = m ] && [ "$side" = lv ]; then
+    clk0=$(clock_offset lv "$src")
+    gexec lv "$src" "rm -f /run/hb.log*; virtlab-probe heartbeat 10 /run/hb.log >/dev/null 2>&1 </dev/null &" >/dev/null
+    sleep 0.3   # as Virtlab's --measure does
+  fi
+  [ "$mode" = m ] && ping_start "$([ "$side" = vl ] && echo $vl_ip || echo $lv_ip)" "$pingf"
+  if [ "$side" = vl ]; then
+    local args=(migrate "$vm" "virtlab+tcp://127.0.0.1:${vl_ports[$dst]}" --live --token-file "$work/vl$dst/token"
+                --timeout "$migrate_timeout" --timeout-action abort --json)
+    [ "$mode" = m ] && args+=(--measure)
+    t0=$(now); vl "$src" "${args[@]}" >"$work/out.json" 2>"$work/err" || rc=$?; t1=$(now)
+  else
+    local lines dlines
+    lines=$(wc -l <"$work/lv$src-mon.log" 2>/dev/null || echo 0); dlines=$(wc -l <"$work/lv$dst-mon.log" 2>/dev/null || echo 0)
+    t0=$(now)
+    timeout -s INT "$migrate_timeout" virsh -c "$(peer_uri "$src")" migrate --live "$dom" "$(peer_uri "$dst")" \
+      >"$work/out.txt" 2>"$work/err" || rc=$?
+    t1=$(now)
+  fi
+  [ "$mode" = m ] && ping_stop
+  if [ "$rc" != 0 ]; then
+    note "$w $side $mode: migrate from host $src failed (exit $rc) after $(ms "$t0" "$t1") ms: $(tr -s '\n' ' ' <"$work/err" | cut -c1-300)"
+    rec "$w" "$side" failed 1
+    [[ $w == dirty* ]] && gexec "$side" "$src" 'kill $(cat /run/pattern.pid)' >/dev/null || true
+    [ "$mode$side" = mlv ] && gexec lv "$src" 'virtlab-probe heartbeat-report /run/hb.log' >/dev/null || true
+    return 0
+  fi
+  rec "$w" "$side" "wall_$mode" "$(ms "$t0" "$t1")"
+  if [ "$side" = vl ]; then
+    vl_at=$dst
+    py virtlab "$work/out.json" "$mode" | while read -r k v; do rec "$w" vl "$k" "$v"; done
+  else
+    lv_at=$dst
+    until_ok 60 agent_up lv "$dst"; rec "$w" lv "ready_$mode" "$(ms "$t0" "$(now)")"   # + the agent answers there
+    sleep 0.2
+    py qemu "$work/lv$src-mon.log" "$lines" | while read -r k v; do rec "$w" lv "$k" "$v"; done
+    py qemu-dest "$work/lv$dst-mon.log" "$dlines" | while read -r k v; do rec "$w" lv "$k" "$v"; done
+    peer_virsh "$src" domjobinfo "$dom" --completed >"$work/jobinfo.txt" 2>&1 ||
+      peer_virsh "$dst" domjobinfo "$dom" --completed >"$work/jobinfo.txt"
+    py domjobinfo "$work/jobinfo.txt" | while read -r k v; do rec "$w" lv "$k" "$v"; done
+    if [ "$mode" = m ]; then
+      hb=$(gexec lv "$dst" "virtlab-probe heartbeat-report /run/hb.log")
+      rec "$w" lv hb_gap "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["max_gap_ms"])' "$hb")"
+      clk1=$(clock_offset lv "$dst")
+      rec "$w" lv clock_src "$clk0"; rec "$w" lv clock_dst "$clk1"
+      rec "$w" lv clock_step "$(python3 -c "print(round($clk1 - $clk0, 1))")"
+    fi
+  fi
+  if [ "$mode" = m ]; then
+    py ping "$pingf" | while read -r k v; do rec "$w" "$side" "$k" "$v"; done
+  fi
+  if [[ $w == dirty* ]]; then
+    line=$(gexec "$side" "$dst" "virtlab-probe pattern-verify /run/pattern; kill \$(cat /run/pattern.pid)")
+    rec "$w" "$side" bad_pages "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get("bad_pages", -1))' "$line")"
+    # The rate it reached: whole passes since it started (the first fills the area) over the time since (coarse).
+    rec "$w" "$side" dirty_rate "$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1]).get("passes", 0) * int(sys.argv[2]) / ((int(sys.argv[4]) - int(sys.argv[3])) / 1e6), 1))' "$line" "$dirty_mib" "$tpat" "$(now)")"
+    grep -q '"bad_pages":0' <<<"$line" || note "$w $side $mode: pattern-verify on host $dst: $line"
+  fi
+  echo "  $w $side $mode: host $src → $dst, $(ms "$t0" "$t1") ms" >&2
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for w in $workloads; do
+  for i in $(seq "$runs"); do
+    echo "bench/migration: $w, round $i of $runs" >&2
+    if [ $((i % 2)) = 1 ]; then order="vl lv"; else order="lv vl"; fi
+    for mode in m p; do for side in $order; do migrate_once "$w" "$side" "$mode"; done; done
+  done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- report --------------------------------------------------------------------------------------------------
+{
+  echo "# bench/migration, last run"
+  echo
+  echo "$(date -u '+%F %H:%M') UTC, RUNS=$runs rounds per workload (each: one measured and one plain migration per side,"
+  echo "interleaved, the side that goes first alternating), $(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'),"
+  echo "libvirt $(libvirtd --version | awk '{print $3}'), Virtlab $vl_build. TCG, 2 vCPUs, 256 MiB; dirtying"
+  echo "workload: \`virtlab-probe pattern $dirty_mib /run/pattern RATE\` ($dirty_mib MiB rewritten at RATE MiB/s: $dirty_rate,"
+  echo "or R for a workload named dirty@R), started in the guest $dirty_mib/RATE + 2 s (integer seconds) before the migration"
+  echo "(the first pass fills the area), verified with \`pattern-verify\` on the destination and stopped after each migration."
+  echo "Load average $load_before before, $load_after after. No auto-converge, default bandwidth (both unlimited), downtime limit 300 ms."
+  echo
+  py table "$data"
+  if [ -s "$notes" ]; then echo; echo "Notes:"; echo; sed 's/^/- /' "$notes"; fi
+  echo
+  echo "The two QEMU command lines (the same guest; libvirt's monitor and secret arguments elided):"
+  echo
+  echo '```'
+  cat "$work/argv"
+  echo '```'
+} >"$out"
+cp "$data" "${out%.md}.data"   # the raw figures: WORKLOAD SIDE RUN-TYPE(m|p) KEY VALUE, one line each, in run order
+cat "$out"
