@@ -40,7 +40,8 @@ vlh 1 create "$mig" --vcpus 2 --memory 256M --network bridge=vltour0,ip=$mig_ip/
 printf '%s$ ping -c 3 -i 0.2 %s%s\n' "$bold" "$mig_ip" "$off"; ping -c 3 -i 0.2 "$mig_ip" | tail -2
 
 section "Live migration, downtime measured three ways: QEMU, inside the guest, and by ping from outside"
-vlh 1 migrate "$mig" "$h2" --live --token-file "$h2_home/token" --measure
+vlh 1 migrate "$mig" "$h2" --live --token-file "$h2_home/token" --measure --verify=16
+say "(--verify: the guest rewrote 16 MiB with a known pattern while it moved; every page was checked on the destination)"
 say "(the talk's slide: the ping reply marked * ends the largest gap; the rest of the trace is in --samples FILE.ping.csv)"
 
 section "The talk's 'info migrate', from the destination's record of the job"

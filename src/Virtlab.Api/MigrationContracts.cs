@@ -17,7 +17,8 @@ public sealed record MigrateRequest(
     bool Postcopy = false,
     bool Measure = false,
     bool PostcopyAfterPrecopy = false,
-    bool Force = false);
+    bool Force = false,
+    int? VerifyMiB = null);
 
 /// <summary>What a finished migration reports.</summary>
 public sealed record MigrateResult(
@@ -30,7 +31,8 @@ public sealed record MigrateResult(
     IReadOnlyList<JobSample> Samples,
     PingReport? Ping = null,
     ConvergenceReport? Convergence = null,
-    IReadOnlyList<SteeringDecision>? Steps = null);
+    IReadOnlyList<SteeringDecision>? Steps = null,
+    IntegrityReport? Integrity = null);
 
 /// <summary>The guest's wall clock minus the host's: on the source before migrating, on the destination
 /// right after the switch-over (before the correction) and after the correction.</summary>
@@ -86,10 +88,10 @@ public sealed record IncomingRequest(string DefinitionJson, string SourceQemuVer
 public sealed record IncomingReply(string Name, string MigrationUri, int Pid);
 
 /// <summary>Source → destination after QEMU reported completed: wait for RESUME, check the agent, fix the clock.</summary>
-public sealed record IncomingFinishRequest(JobInfo Job, int AgentTimeoutSeconds = 60, bool Measure = false);
+public sealed record IncomingFinishRequest(JobInfo Job, int AgentTimeoutSeconds = 60, bool Measure = false, bool Verify = false);
 
 /// <summary>Destination → source: the guest runs here now.</summary>
-public sealed record IncomingFinishReply(bool Running, bool AgentAnswered, ClockReport? Clock, GuestGapReport? GuestGap, string? Problem);
+public sealed record IncomingFinishReply(bool Running, bool AgentAnswered, ClockReport? Clock, GuestGapReport? GuestGap, string? Problem, IntegrityReport? Integrity = null);
 
 /// <summary>
 /// Devices hot-plugged into the running source that its definition does not list: the destination
@@ -152,3 +154,10 @@ public sealed record ConvergenceReport(
 /// <summary>One step taken while a migration ran (the closed loop's, or the switch to post-copy): when (seconds from
 /// the start of the migration), what, and why.</summary>
 public sealed record SteeringDecision(double TimeSeconds, string Action, string Reason);
+
+/// <summary>migrate --verify: the pattern the guest kept rewriting, checked page by page on the destination, and
+/// the kernel log's oopses/panics (none is clean).</summary>
+public sealed record IntegrityReport(int MiB, long Pages, long BadPages, long Passes, IReadOnlyList<string> KernelProblems, string? Problem)
+{
+    public bool Clean => Problem is null && BadPages == 0 && KernelProblems.Count == 0 && Passes > 0;
+}

@@ -25,12 +25,13 @@ public sealed class MigrationTests
         var srcPid = await src.CreateAsync("t1", ["--vcpus", "2,maxvcpus=4", "--memory", "256M", .. Image]);
 
         var samples = Path.Combine(src.Home, "samples.csv");
-        var migrate = await src.RunAsync(TimeSpan.FromMinutes(4), "migrate", "t1", dst.Uri!, "--live", "--auto-converge", "--token-file", dst.TokenFile, "--measure", "--samples", samples);
+        var migrate = await src.RunAsync(TimeSpan.FromMinutes(4), "migrate", "t1", dst.Uri!, "--live", "--auto-converge", "--token-file", dst.TokenFile, "--measure", "--samples", samples, "--verify=16");
 
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
         Assert.Contains("now runs on " + dst.Uri, migrate.Stdout);
         Assert.Contains("guest agent answers on the destination", migrate.Stdout);
         Assert.Matches(@"downtime: QEMU \d+ ms; guest-visible [\d.]+ ms", migrate.Stdout);
+        Assert.Matches(@"integrity: 4096 pages \(16 MiB, rewritten [1-9]\d* times during the migration\) checked on the destination: 0 bad; kernel log clean", migrate.Stdout);
         Assert.StartsWith("time_s,status,remaining_bytes", await File.ReadAllTextAsync(samples, TestContext.Current.CancellationToken));
 
         // The source QEMU is gone and its definition too; the destination owns the VM.

@@ -23,6 +23,7 @@ internal static class MigrationCommands
         var timeoutAction = new Option<string?>("--timeout-action") { Description = "abort (cancel; the guest stays here) or postcopy" };
         var postcopy = new Option<bool>("--postcopy") { Description = "allow switching to post-copy (the guest then runs on the destination and fetches its remaining pages from here; a failure after the switch loses it)" };
         var postcopyAfter = new Option<bool>("--postcopy-after-precopy") { Description = "switch to post-copy once the first pre-copy pass is done (needs --postcopy)" };
+        var verify = new Option<string?>("--verify") { Description = "integrity: the guest rewrites MIB MiB (default 32) with a known pattern during the migration; every page is checked on the destination and its kernel log searched for oopses: --verify=MIB", Arity = ArgumentArity.ZeroOrOne };
         var force = new Option<bool>("--force") { Description = "start even when --max-downtime is predicted to be missed" };
         var tokenFile = new Option<string?>("--token-file") { Description = "a copy of the destination's $VIRTLAB_HOME/token" };
         var measure = new Option<bool>("--measure") { Description = "also measure downtime as the guest sees it (in-guest heartbeat) and from outside (ping every 10 ms, for a guest on a lab network), and keep progress samples" };
@@ -30,7 +31,7 @@ internal static class MigrationCommands
         var json = CommandRunner.JsonOption();
         var cmd = new Command("migrate", "live-migrate a domain to another Virtlab host, with a progress display")
         {
-            name, dest, live, autoConverge, xbzrle, maxDowntime, bandwidth, timeout, timeoutAction, postcopy, postcopyAfter, force, tokenFile, measure, samples, json,
+            name, dest, live, autoConverge, xbzrle, maxDowntime, bandwidth, timeout, timeoutAction, postcopy, postcopyAfter, force, verify, tokenFile, measure, samples, json,
         };
         cmd.Handle(async (p, client, ct) =>
         {
@@ -59,7 +60,8 @@ internal static class MigrationCommands
                 Postcopy: p.GetValue(postcopy),
                 Measure: p.GetValue(measure) || samplesFile is not null,
                 PostcopyAfterPrecopy: p.GetValue(postcopyAfter),
-                Force: p.GetValue(force));
+                Force: p.GetValue(force),
+                VerifyMiB: p.GetResult(verify) is null ? null : ParseMiB(p.GetValue(verify)));
             if (!request.Live)
             {
                 throw new CliException("only live migration is implemented: add --live");
@@ -81,6 +83,12 @@ internal static class MigrationCommands
             }
 
             Console.Write(p.GetValue(json) ? JsonSerializer.Serialize(result, ApiJsonContext.Default.MigrateResult) + "\n" : Report(result));
+            if (result.Integrity is { Clean: false } bad)
+            {
+                throw new CliException(bad.Problem is not null
+                    ? $"the guest runs on {result.Destination}, but its integrity could not be checked: {bad.Problem}"
+                    : $"the guest runs on {result.Destination}, but its memory or kernel is damaged ({bad.BadPages} bad pages, {bad.KernelProblems.Count} kernel log problems): do not trust it; this QEMU's migration is defective (docs/QEMU-VERSIONS.md)");
+            }
         });
         return cmd;
     }
@@ -227,6 +235,13 @@ internal static class MigrationCommands
             sb.Append(CultureInfo.InvariantCulture, $"step at t={s.TimeSeconds:0.0} s: {s.Action} ({s.Reason})\n");
         }
 
+        if (r.Integrity is { } ig)
+        {
+            sb.Append(ig.Problem is not null
+                ? $"integrity: NOT VERIFIED: {ig.Problem}\n"
+                : string.Create(CultureInfo.InvariantCulture, $"integrity: {ig.Pages} pages ({ig.MiB} MiB, rewritten {ig.Passes} times during the migration) checked on the destination: {(ig.BadPages == 0 ? "0 bad" : $"{ig.BadPages} BAD")}; kernel log {(ig.KernelProblems.Count == 0 ? "clean" : "shows: " + string.Join(" | ", ig.KernelProblems))}\n"));
+        }
+
         if (r.Convergence is { } loop)
         {
             sb.Append(CultureInfo.InvariantCulture, $"closed loop: measured dirty rate {loop.DirtyMiBs:0.#} MiB/s, link {loop.LinkMiBs:0.#} MiB/s{(loop.LinkMeasured ? " (measured)" : " (--bandwidth)")}; plan: {loop.Plan}\n");
@@ -284,6 +299,11 @@ internal static class MigrationCommands
 
         return sb.ToString();
     }
+
+    private static int ParseMiB(string? text) =>
+        text is null ? 32 : int.TryParse(text.Trim().TrimEnd('M', 'm'), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new CliException($"--verify '{text}' is not a size in MiB: give e.g. --verify=32");
 
     private static long ParseSize(string text)
     {

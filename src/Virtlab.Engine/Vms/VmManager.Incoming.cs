@@ -116,6 +116,7 @@ public sealed partial class VmManager
         var agentOk = false;
         ClockReport? clock = null;
         GuestGapReport? gap = null;
+        IntegrityReport? integrity = null;
         if (vm.Definition.GuestAgent)
         {
             try
@@ -129,6 +130,10 @@ public sealed partial class VmManager
                 }
 
                 clock = await CorrectClockAsync(vm, cancellationToken).ConfigureAwait(false);
+                if (request.Verify)
+                {
+                    integrity = await VerifyIntegrityAsync(vm, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (VirtlabException e)
             {
@@ -141,7 +146,7 @@ public sealed partial class VmManager
         }
 
         Log?.Invoke($"incoming '{name}': running here now (agent {(agentOk ? "answers" : "does not answer")})");
-        return new IncomingFinishReply(true, agentOk, clock, gap, null);
+        return new IncomingFinishReply(true, agentOk, clock, gap, null, integrity);
     }
 
     /// <summary>What this host holds of <paramref name="name"/>, for a source settling an interrupted migration.</summary>

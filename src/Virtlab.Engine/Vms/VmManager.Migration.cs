@@ -89,6 +89,11 @@ public sealed partial class VmManager
                     await StartHeartbeatAsync(vm, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (request.VerifyMiB is { } verifyMiB)
+                {
+                    await StartIntegrityWriterAsync(vm, verifyMiB, cancellationToken).ConfigureAwait(false);
+                }
+
                 migration.SourceClockOffsetMs = await TrySourceClockOffsetAsync(vm, cancellationToken).ConfigureAwait(false);
 
                 await ConfigureMigrationAsync(vm.Qmp, effective, convergence?.Plan, cancellationToken).ConfigureAwait(false);
@@ -134,7 +139,7 @@ public sealed partial class VmManager
             IncomingFinishReply finish;
             try
             {
-                finish = await peer.FinishIncomingAsync(name, new IncomingFinishRequest(job, (int)Options.AgentReadyTimeout.TotalSeconds, request.Measure), CancellationToken.None).ConfigureAwait(false);
+                finish = await peer.FinishIncomingAsync(name, new IncomingFinishRequest(job, (int)Options.AgentReadyTimeout.TotalSeconds, request.Measure, request.VerifyMiB is not null), CancellationToken.None).ConfigureAwait(false);
                 if (!finish.Running)
                 {
                     throw new VirtlabException(ErrorKind.QemuError, $"the destination did not resume the guest: {finish.Problem}");
@@ -180,7 +185,7 @@ public sealed partial class VmManager
             var report = convergence?.Report is { } cr
                 ? cr with { DowntimeMs = job.DowntimeMs, Met = job.DowntimeMs <= cr.DowntimeLimitMs }
                 : null;
-            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping, report, migration.Steps);
+            return new MigrateResult(name, destination.ToString(), job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping, report, migration.Steps, finish.Integrity);
         }
         finally
         {
@@ -259,6 +264,11 @@ public sealed partial class VmManager
         if (r.TimeoutAction is not null && r.TimeoutSeconds is null)
         {
             throw new VirtlabException(ErrorKind.InvalidInput, "--timeout-action needs --timeout S");
+        }
+
+        if (r.VerifyMiB is < 1 or > 4096)
+        {
+            throw new VirtlabException(ErrorKind.InvalidInput, $"--verify {r.VerifyMiB}: give the MiB the guest keeps rewriting during the migration, 1 to 4096 (and well below its RAM)");
         }
 
         if (r.TimeoutSeconds is <= 0 || r.MaxDowntimeMs is <= 0 || r.BandwidthMiBs is <= 0 || r.XbzrleCacheBytes is < 4096)
