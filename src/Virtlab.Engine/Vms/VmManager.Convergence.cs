@@ -18,7 +18,8 @@ public sealed partial class VmManager
     /// <summary>How much the link probe transfers.</summary>
     public int LinkProbeMiB { get; init; } = 64;
 
-    private async Task<(ConvergencePlan Plan, ConvergenceReport Report)?> PlanConvergenceAsync(VmInstance vm, MigrateRequest r, PeerClient peer, CancellationToken cancellationToken)
+    /// <returns>The plan, its report, and the request as the plan runs it; null without --max-downtime.</returns>
+    private async Task<(ConvergencePlan Plan, ConvergenceReport Report, MigrateRequest Effective)?> PlanConvergenceAsync(VmInstance vm, MigrateRequest r, PeerClient peer, CancellationToken cancellationToken)
     {
         if (r.MaxDowntimeMs is not { } limit)
         {
@@ -42,11 +43,11 @@ public sealed partial class VmManager
         }
 
         var report = new ConvergenceReport(dirty, link, r.BandwidthMiBs is null || measured < r.BandwidthMiBs, limit, plan.Summary, plan.PredictedSeconds);
-        return (plan, report);
+        return (plan, report, ApplyPlan(r, plan, baseRam + plugged));
     }
 
     /// <summary>The request as the plan runs it: auto-converge and XBZRLE switched on where the plan needs them.</summary>
-    private static MigrateRequest ApplyPlan(MigrateRequest r, ConvergencePlan? plan, long ramBytes) => plan is null ? r : r with
+    private static MigrateRequest ApplyPlan(MigrateRequest r, ConvergencePlan plan, long ramBytes) => r with
     {
         AutoConverge = r.AutoConverge || plan.ThrottleInitial > 0,
         XbzrleCacheBytes = r.XbzrleCacheBytes ?? (plan.Xbzrle ? XbzrleCacheFor(ramBytes) : null),

@@ -64,8 +64,7 @@ public sealed partial class VmManager
             using var peer = new PeerClient(destination, request.Token);
             var wasPaused = vm.Paused;
             var convergence = await PlanConvergenceAsync(vm, request, peer, cancellationToken).ConfigureAwait(false);
-            var (baseRam, pluggedRam) = await vm.Qmp.QueryMemorySizeSummaryAsync(cancellationToken).ConfigureAwait(false);
-            var effective = ApplyPlan(request, convergence?.Plan, baseRam + pluggedRam);
+            var effective = convergence?.Effective ?? request;
             var devices = await LiveDeviceReader.ReadAsync(vm.Qmp, cancellationToken).ConfigureAwait(false);
             var incoming = await peer.PrepareIncomingAsync(
                 new IncomingRequest(DomainJson.Serialize(vm.Definition), Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy, devices),
