@@ -59,6 +59,7 @@ public sealed partial class VmManager
             throw new VirtlabException(ErrorKind.Busy, $"domain '{name}' has another job running: wait for it, or 'virtlab domjobabort {name}'");
         }
 
+        OutgoingMigration? started = null;
         try
         {
             using var peer = new PeerClient(destination, request.Token);
@@ -77,7 +78,7 @@ public sealed partial class VmManager
                 Plan = convergence?.Plan,
                 Monitor = convergence is null ? null : new ConvergenceMonitor(convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy),
             };
-            _migrations[name] = migration;
+            _migrations[name] = started = migration;
             Jobs.SaveOutgoing(name, new OutgoingMigrationRecord(destination.ToString(), request.Token, wasPaused, DateTimeOffset.UtcNow));
             MigrationInfo final;
             try
@@ -99,7 +100,6 @@ public sealed partial class VmManager
                 migration.Origin = Stopwatch.GetTimestamp();
                 await vm.Qmp.MigrateAsync(incoming.MigrationUri, cancellationToken).ConfigureAwait(false);
                 final = await FollowMigrationAsync(migration, effective, cancellationToken).ConfigureAwait(false);
-                migration.Done = true;
             }
             catch (Exception e) when (e is VirtlabException or QmpException or OperationCanceledException or Virtlab.Qga.GuestAgentException)
             {
@@ -128,10 +128,6 @@ public sealed partial class VmManager
             finally
             {
                 _migrations.TryRemove(name, out _);
-                if (migration.Pinger is { } pinger && !migration.Done)
-                {
-                    await pinger.DisposeAsync().ConfigureAwait(false);
-                }
             }
 
             var job = JobInfoMapper.FromQmp(final, destination.ToString()) with { FinishedAt = DateTimeOffset.UtcNow };
@@ -147,11 +143,6 @@ public sealed partial class VmManager
             catch (VirtlabException e)
             {
                 // QEMU said completed but the destination did not take over: kill it there, resume here.
-                if (migration.Pinger is { } pinger)
-                {
-                    await pinger.DisposeAsync().ConfigureAwait(false);
-                }
-
                 if (!await RecoverSourceAsync(migration, peer, wasPaused).ConfigureAwait(false))
                 {
                     throw SettleLater(name, destination.ToString(), e);
@@ -177,8 +168,6 @@ public sealed partial class VmManager
                     // The guest has moved: a pinger problem must not turn a finished migration into an error.
                     Log?.Invoke($"migrate '{name}': the external ping failed: {e.Message}");
                 }
-
-                await p.DisposeAsync().ConfigureAwait(false);
             }
 
             var report = convergence?.Report is { } cr
@@ -188,9 +177,19 @@ public sealed partial class VmManager
         }
         finally
         {
+            if (started?.Pinger is { } pinger)
+            {
+                await pinger.DisposeAsync().ConfigureAwait(false);
+            }
+
             vm.Job.Release();
         }
     }
+
+    private const string StuckCancelling = "an earlier migration of this QEMU process is stuck inside QEMU ('cancelling')";
+
+    /// <summary>Marks this QEMU process as one that must not be migrated, with the reason migrate will give (run/NAME/no-migrate).</summary>
+    private static void BlockMigration(VmInstance vm, string reason) => File.WriteAllText(vm.Run.MigrationBlocker, reason);
 
     /// <summary>The transfer completed but the destination cannot be reached to remove its copy: settle in the background.</summary>
     private VirtlabException SettleLater(string name, string destination, Exception cause)
@@ -385,11 +384,8 @@ public sealed partial class VmManager
         /// <summary>Stopwatch ticks when <c>migrate</c> was sent: time zero of the samples and the ping trace.</summary>
         public long Origin { get; set; } = Stopwatch.GetTimestamp();
 
-        /// <summary>The external pinger (--measure on a guest with an address on the lab network).</summary>
+        /// <summary>The external pinger (--measure on a guest with an address on the lab network); disposed when the migrate call ends.</summary>
         public Network.IcmpPinger? Pinger { get; set; }
-
-        /// <summary>Set once the migration completed (the pinger is then stopped by the caller, not disposed early).</summary>
-        public bool Done { get; set; }
 
         /// <summary>The migration was started with --postcopy.</summary>
         public bool PostcopyAllowed { get; init; }

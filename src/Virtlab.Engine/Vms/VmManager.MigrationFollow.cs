@@ -78,7 +78,7 @@ public sealed partial class VmManager
                 cancellingSince ??= clock.Elapsed;
                 if (clock.Elapsed - cancellingSince > MigrationStuckTimeout)
                 {
-                    File.WriteAllText(m.Vm.Run.MigrationBlocker, "an earlier migration of this QEMU process is stuck inside QEMU ('cancelling')");
+                    BlockMigration(m.Vm, StuckCancelling);
                     throw new VirtlabException(
                         ErrorKind.QemuError,
                         $"QEMU's migration of '{name}' is stuck in 'cancelling' {MigrationStuckTimeout.TotalSeconds:0} s after migrate_cancel (a QEMU defect): " +

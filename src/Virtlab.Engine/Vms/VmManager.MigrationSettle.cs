@@ -96,7 +96,7 @@ public sealed partial class VmManager
 
         if (info.Status == "cancelling")
         {
-            File.WriteAllText(vm.Run.MigrationBlocker, "an earlier migration of this QEMU process is stuck inside QEMU ('cancelling')");
+            BlockMigration(vm, StuckCancelling);
         }
 
         var settled = await RecoverSourceAsync(new OutgoingMigration(vm, record.Destination), peer, record.WasPaused).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public sealed partial class VmManager
                 await PlugVcpuAsync(vm, index, slot, cancellationToken).ConfigureAwait(false);
                 if (File.Exists(vm.Run.VcpuUnpluggedMarker))
                 {
-                    File.WriteAllText(vm.Run.MigrationBlocker, $"its QEMU process plugged a vCPU after unplugging one, and QEMU {vm.QemuVersion} under TCG then hangs in migration setup (it waits forever on the unplugged vCPU)");
+                    BlockMigration(vm, $"its QEMU process plugged a vCPU after unplugging one, and QEMU {vm.QemuVersion} under TCG then hangs in migration setup (it waits forever on the unplugged vCPU)");
                 }
                 _vcpuThreadsCreated.AddOrUpdate(vm.Process.Pid, created + 1, (_, n) => n + 1);
             }
