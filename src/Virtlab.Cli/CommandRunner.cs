@@ -9,13 +9,18 @@ internal static class CommandRunner
     {
         command.SetAction(async (parse, ct) =>
         {
-            using var client = new DaemonClient(new CliPaths());
+            using var client = new DaemonClient(new DaemonPaths());
             try
             {
                 await body(parse, client, ct).ConfigureAwait(false);
                 return 0;
             }
             catch (CliException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+                return 1;
+            }
+            catch (DaemonCallException e)
             {
                 await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
                 return 1;

@@ -191,7 +191,7 @@ internal static class MigrationCommands
         {
             return await client.GetAsync($"{path}/jobinfo", ApiJsonContext.Default.JobInfo, ct).ConfigureAwait(false);
         }
-        catch (CliException)
+        catch (DaemonCallException)
         {
             return null;
         }

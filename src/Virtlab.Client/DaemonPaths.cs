@@ -1,11 +1,12 @@
-namespace Virtlab.Cli;
+namespace Virtlab.Client;
 
-/// <summary>The daemon's socket and log for this $VIRTLAB_HOME (the same rule as the daemon's).</summary>
-internal sealed class CliPaths
+/// <summary>The daemon's socket and log for a $VIRTLAB_HOME (the same rule as the daemon's).</summary>
+public sealed class DaemonPaths
 {
-    public CliPaths()
+    /// <param name="home">A host's home; null: $VIRTLAB_HOME, else $XDG_DATA_HOME/virtlab, else ~/.local/share/virtlab.</param>
+    public DaemonPaths(string? home = null)
     {
-        var home = Environment.GetEnvironmentVariable("VIRTLAB_HOME");
+        home ??= Environment.GetEnvironmentVariable("VIRTLAB_HOME");
         if (string.IsNullOrEmpty(home))
         {
             var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
@@ -44,6 +45,6 @@ internal sealed class CliPaths
             }
         }
 
-        throw new CliException("cannot find virtlabd: set VIRTLAB_DAEMON, or run ./virtlab from the repository (it builds both)");
+        throw new DaemonCallException("cannot find virtlabd: set VIRTLAB_DAEMON, or run ./virtlab from the repository (it builds both)");
     }
 }

@@ -5,17 +5,17 @@ using System.Net.Sockets;
 using System.Text.Json.Serialization.Metadata;
 using Virtlab.Api;
 
-namespace Virtlab.Cli;
+namespace Virtlab.Client;
 
 /// <summary>
 /// The CLI's only way to act: HTTP over the daemon's unix socket ($VIRTLAB_HOME/virtlabd.sock).
 /// Starts the daemon on demand when nothing answers there.
 /// </summary>
-internal sealed class DaemonClient : IDisposable
+public sealed class DaemonClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public DaemonClient(CliPaths paths)
+    public DaemonClient(DaemonPaths paths)
     {
         Paths = paths;
         var handler = new SocketsHttpHandler
@@ -38,7 +38,7 @@ internal sealed class DaemonClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri("http://virtlabd/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public CliPaths Paths { get; }
+    public DaemonPaths Paths { get; }
 
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +89,7 @@ internal sealed class DaemonClient : IDisposable
         {
             psi.ArgumentList.Add(a);
         }
-        using (var p = Process.Start(psi) ?? throw new CliException($"could not start the daemon {daemon}"))
+        using (var p = Process.Start(psi) ?? throw new DaemonCallException($"could not start the daemon {daemon}"))
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (DateTime.UtcNow < deadline)
@@ -102,7 +102,7 @@ internal sealed class DaemonClient : IDisposable
                 if (p.HasExited && p.ExitCode != 3)
                 {
                     var why = File.Exists(Paths.DaemonLog) ? File.ReadLines(Paths.DaemonLog).LastOrDefault(l => l.Contains("cannot start: ", StringComparison.Ordinal)) : null;
-                    throw new CliException(why is not null
+                    throw new DaemonCallException(why is not null
                         ? $"the daemon {why[(why.IndexOf("cannot start: ", StringComparison.Ordinal) + 14)..]}: pick another address or stop what uses it"
                         : $"the daemon exited at start (status {p.ExitCode}): see {Paths.DaemonLog}");
                 }
@@ -111,7 +111,7 @@ internal sealed class DaemonClient : IDisposable
             }
         }
 
-        throw new CliException($"the daemon did not answer on {Paths.DaemonSocket} within 30 s: see {Paths.DaemonLog}");
+        throw new DaemonCallException($"the daemon did not answer on {Paths.DaemonSocket} within 30 s: see {Paths.DaemonLog}");
     }
 
     public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
@@ -159,7 +159,7 @@ internal sealed class DaemonClient : IDisposable
     {
         await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
         return await r.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
-            ?? throw new CliException("the daemon sent an empty answer");
+            ?? throw new DaemonCallException("the daemon sent an empty answer");
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage r, CancellationToken cancellationToken)
@@ -178,6 +178,6 @@ internal sealed class DaemonClient : IDisposable
         {
         }
 
-        throw new CliException(error?.Message ?? $"the daemon answered {(int)r.StatusCode} {r.StatusCode}", error?.Kind, r.StatusCode);
+        throw new DaemonCallException(error?.Message ?? $"the daemon answered {(int)r.StatusCode} {r.StatusCode}", error?.Kind, r.StatusCode);
     }
 }

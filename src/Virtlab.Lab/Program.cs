@@ -1,0 +1,1 @@
+return await Virtlab.Lab.LabApp.RunAsync(args).ConfigureAwait(false);
