@@ -8,6 +8,12 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["lab", .. var labArgs])
+        {
+            // The lab parses its own arguments (its --help included).
+            return await LabCommands.RunAsync(labArgs).ConfigureAwait(false);
+        }
+
         var root = new RootCommand("Virtlab: real QEMU/KVM virtual machines, managed and measured (virsh words, virsh output)");
         foreach (var command in new[]
         {
@@ -23,6 +29,7 @@ internal static class CliApp
             MigrationCommands.Migrate(), MigrationCommands.DomJobInfo(), MigrationCommands.DomJobAbort(), MigrationCommands.MigratePostcopy(),
             HotplugCommands.SetVcpus(), HotplugCommands.VcpuCount(), HotplugCommands.GuestVcpus(), HotplugCommands.SetMem(),
             HotplugCommands.DomMemStat(), HotplugCommands.AutoBalloon(), HotplugCommands.GuestView(), HotplugCommands.GuestWatch(),
+            LabCommands.Lab(),
         })
         {
             root.Subcommands.Add(command);
