@@ -12,13 +12,18 @@ packages_backports=(qemu-system-x86 qemu-utils)
 # initramfs, vmlinux extraction from the bzImage, modinfo for module dependencies.
 # libglib2.0-0 .. libudev1: the shared libraries the guest's qemu-ga (bookworm-backports) is
 # linked against; the image build copies them from the host (QEMU itself pulls them in too).
+# chromium, fonts-liberation2: the lab's report test opens report.html in headless Chromium (driven by
+# Playwright's bundled driver; 'playwright install' is never run) and screenshots it; Liberation Sans has Arial's
+# metrics, which the report's plots are laid out with.
 packages_stable=(gcc libc6-dev zlib1g-dev cpio xz-utils kmod gzip iproute2 iputils-ping procps
-                 libglib2.0-0 libpcre2-8-0 libnuma1 liburing2 libudev1)
+                 libglib2.0-0 libpcre2-8-0 libnuma1 liburing2 libudev1
+                 chromium fonts-liberation2)
 
 have_all() {
   command -v qemu-system-x86_64 >/dev/null || return 1
   local v; v=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p')
   [ "${v:-0}" -ge "$want_qemu_major" ] || return 1
+  command -v chromium >/dev/null || return 1
   for p in "${packages_stable[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || return 1; done
 }
 

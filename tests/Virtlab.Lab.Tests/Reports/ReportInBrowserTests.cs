@@ -41,7 +41,7 @@ public sealed class ReportInBrowserTests
         var chromium = HeadlessChromium.Find();
         if (chromium is null)
         {
-            var reason = $"no Chromium at {HeadlessChromium.DefaultExecutable} (scripts/install-deps.sh installs Debian's 'chromium'; VIRTLAB_CHROMIUM names another)";
+            var reason = $"no Chromium at {HeadlessChromium.Candidate} (scripts/install-deps.sh installs Debian's 'chromium'; VIRTLAB_CHROMIUM names another)";
             Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI=true and {reason}");
             Assert.Skip(reason);
         }

@@ -16,7 +16,7 @@ internal static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
             .Append("<title>").Append(H.E($"virtlab lab: {run.Scenario}")).Append("</title>\n")
-            .Append("<style>\n").Append(HtmlStyles.Css).Append("</style>\n</head>\n<body>\n");
+            .Append("<style>\n").Append(HtmlStyles.Css).Append("</style>\n</head>\n<body>\n<div class=\"page\">\n");
         HeaderSection.Write(html, run);
         html.Append("<main>\n");
         MatrixSection.Write(html, run);
@@ -27,7 +27,7 @@ internal static class HtmlReport
 
         html.Append("</main>\n<footer><p>Written by <code>virtlab lab run</code> from ").Append(H.E(run.ScenarioFile))
             .Append(". The same run as data: <a href=\"results.json\">results.json</a>, for CI: <a href=\"junit.xml\">junit.xml</a>, ")
-            .Append("raw logs per world under <code>runs/ID/</code>.</p></footer>\n</body>\n</html>\n");
+            .Append("raw logs per world under <code>runs/ID/</code>.</p></footer>\n</div>\n</body>\n</html>\n");
         return html.ToString();
     }
 }

@@ -13,7 +13,7 @@ internal static class HtmlStyles
   --skip: #5b6370; --skip-bg: #eceef1; --none: #8a919b; --none-bg: #f6f7f8; --band: #e69f00; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; }
-main, body > header, body > footer { max-width: 1180px; margin: 0 auto; padding: 0 20px; }
+.page { max-width: 1180px; margin: 0 auto; padding: 0 20px; }
 a { color: inherit; }
 code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.9em; }
 h1 { font-size: 2.1rem; margin: 0.1em 0 0.15em; letter-spacing: -0.01em; }
@@ -41,13 +41,14 @@ h3 { font-size: 1.05rem; margin: 1.4em 0 0.5em; }
 table { border-collapse: collapse; width: 100%; }
 table.matrix { border-collapse: separate; border-spacing: 4px; margin: 0 -4px; }
 .matrix th { text-align: left; font-size: 0.85rem; color: var(--muted); font-weight: 600; padding: 4px 8px; vertical-align: bottom; }
-.matrix th.world { color: var(--ink); font-size: 0.95rem; vertical-align: middle; min-width: 220px; }
-.matrix th.world a { text-decoration: none; }
-.matrix th.world a:hover { text-decoration: underline; }
+.matrix th.world-name { color: var(--ink); font-size: 0.95rem; vertical-align: middle; min-width: 220px; }
+.matrix th.world-name a { text-decoration: none; }
+.matrix th.world-name a:hover { text-decoration: underline; }
 .matrix .world-id { display: block; color: var(--muted); font-weight: 400; font-size: 0.78rem; }
 .matrix td { padding: 0; border-radius: 6px; border-left: 5px solid currentColor; vertical-align: top; }
 .matrix td a { display: block; padding: 6px 10px; text-decoration: none; min-height: 3.2em; }
 .matrix td a:hover { outline: 2px solid currentColor; border-radius: 0 6px 6px 0; }
+.matrix td.verdict { width: 13em; }
 .matrix td .label { display: block; font-weight: 700; font-size: 0.9rem; }
 .matrix td .msg { display: block; color: var(--ink); font-size: 0.8rem; line-height: 1.3; opacity: 0.85; }
 .matrix td.fail, .finding.fail { background-image: repeating-linear-gradient(135deg, rgba(179,68,0,0.07) 0 6px, transparent 6px 12px); }

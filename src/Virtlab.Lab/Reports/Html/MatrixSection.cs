@@ -23,7 +23,7 @@ internal static class MatrixSection
         {
             var look = VerdictLook.Of(world.Verdict);
             html.Append("<tr class=\"world-row\" data-world=\"").Append(H.E(world.Id)).Append("\">")
-                .Append("<th scope=\"row\" class=\"world\"><a href=\"").Append(H.Href(world)).Append("\">").Append(H.E(world.Label))
+                .Append("<th scope=\"row\" class=\"world-name\"><a href=\"").Append(H.Href(world)).Append("\">").Append(H.E(world.Label))
                 .Append("<span class=\"world-id\">").Append(H.E(world.Id)).Append("</span></a></th>");
             Cell(html, world, "verdict", look, world.Verdict == Verdict.Error ? world.Error ?? "" : Duration(world), null);
             foreach (var check in checks)

@@ -20,14 +20,15 @@ internal static class GapsPlot
         var model = PlotFrame.Create(timeMax);
         var steps = world.Samples.Where(s => Math.Abs(s.RealtimeStepMs) >= 1).ToList();
         var low = Math.Min(0, steps.Select(s => s.RealtimeStepMs).DefaultIfEmpty(0).Min());
-        model.Axes.Add(PlotFrame.ValueAxis("ms", minimum: low < 0 ? null : 0));
-        var gap = SeriesStyle.Line("probe gap (monotonic)", Palette.Blue, thickness: 2);
-        gap.Points.AddRange(world.Samples.Skip(1).Select(s => new DataPoint(s.AtSeconds, s.GapMs)));
+        var high = world.Samples.Skip(1).Max(s => Math.Max(s.GapMs, s.HostGapMs ?? 0));
+        model.Axes.Add(PlotFrame.ValueAxis("ms", minimum: low < 0 ? null : 0, top: high));
+        var gap = SeriesStyle.Steps("probe gap (monotonic)", Palette.Blue, thickness: 2);
+        gap.Points.AddRange(Spans(world.Samples, s => s.GapMs));
         model.Series.Add(gap);
         if (world.Samples.Any(s => s.HostGapMs is not null))
         {
-            var host = SeriesStyle.Line("host time between samples", Palette.Orange, LineStyle.Dash, 1.5);
-            host.Points.AddRange(world.Samples.Skip(1).Where(s => s.HostGapMs is not null).Select(s => new DataPoint(s.AtSeconds, s.HostGapMs!.Value)));
+            var host = SeriesStyle.Steps("host time between samples", Palette.Orange, LineStyle.Dash, 1.5);
+            host.Points.AddRange(Spans(world.Samples, s => s.HostGapMs ?? double.NaN));
             model.Series.Add(host);
         }
 
@@ -49,5 +50,17 @@ internal static class GapsPlot
         }
 
         return model;
+    }
+
+    /// <summary>Each gap held over the interval it measured (from the previous sample to this one), not drawn as a
+    /// ramp between two readings: a 3 s stop shows as a 3 s plateau where it happened.</summary>
+    private static IEnumerable<DataPoint> Spans(IReadOnlyList<ProbeSample> samples, Func<ProbeSample, double> value)
+    {
+        for (var i = 1; i < samples.Count; i++)
+        {
+            yield return new DataPoint(samples[i - 1].AtSeconds, value(samples[i]));
+        }
+
+        yield return new DataPoint(samples[^1].AtSeconds, value(samples[^1]));
     }
 }

@@ -16,7 +16,7 @@ internal static class LatencyPlot
         }
 
         var model = PlotFrame.Create(timeMax);
-        model.Axes.Add(PlotFrame.ValueAxis("round trip, ms"));
+        model.Axes.Add(PlotFrame.ValueAxis("round trip, ms", top: world.Latency.Max(l => l.RttMs ?? 0)));
         var rtt = SeriesStyle.Line("echo round trip", Palette.Blue, thickness: 1.5);
         rtt.BrokenLineColor = Palette.Vermillion;
         rtt.BrokenLineStyle = LineStyle.Dot;

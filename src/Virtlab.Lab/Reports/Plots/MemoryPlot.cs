@@ -14,7 +14,7 @@ internal static class MemoryPlot
         }
 
         var model = PlotFrame.Create(timeMax);
-        model.Axes.Add(PlotFrame.ValueAxis("MiB"));
+        model.Axes.Add(PlotFrame.ValueAxis("MiB", top: world.Samples.Max(s => s.MemTotalKiB) / 1024.0));
         var total = SeriesStyle.Steps("MemTotal", Palette.Blue, thickness: 2.5);
         total.Points.AddRange(world.Samples.Select(s => new DataPoint(s.AtSeconds, s.MemTotalKiB / 1024.0)));
         var available = SeriesStyle.Line("MemAvailable", Palette.Green, LineStyle.Dash);

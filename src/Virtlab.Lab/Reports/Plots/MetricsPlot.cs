@@ -18,7 +18,8 @@ internal static class MetricsPlot
 
         var model = PlotFrame.Create(timeMax);
         model.Axes.Add(PlotFrame.ValueAxis(metrics.Count == 1 ? metrics[0].Name : "value",
-            minimum: metrics.SelectMany(m => m.Points).Min(p => p.Value) < 0 ? null : 0));
+            minimum: metrics.SelectMany(m => m.Points).Min(p => p.Value) < 0 ? null : 0,
+            top: metrics.SelectMany(m => m.Points).Max(p => p.Value)));
         for (var i = 0; i < metrics.Count; i++)
         {
             var series = SeriesStyle.Steps(metrics[i].Name, Palette.Series[i % Palette.Series.Count], Styles[i / Palette.Series.Count % Styles.Length], 2.5);

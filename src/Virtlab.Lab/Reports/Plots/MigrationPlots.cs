@@ -18,7 +18,7 @@ internal static class MigrationPlots
         }
 
         var model = PlotFrame.Create(timeMax);
-        model.Axes.Add(PlotFrame.ValueAxis("MiB"));
+        model.Axes.Add(PlotFrame.ValueAxis("MiB", top: trace.Samples.Max(s => Math.Max(s.RemainingBytes, s.TransferredBytes)) / 1048576.0));
         var remaining = SeriesStyle.Line("remaining RAM", Palette.Blue, thickness: 2.5);
         remaining.MarkerType = MarkerType.Circle;
         remaining.MarkerSize = 2.5;
@@ -40,7 +40,7 @@ internal static class MigrationPlots
         }
 
         var model = PlotFrame.Create(timeMax);
-        model.Axes.Add(PlotFrame.ValueAxis("dirty rate, MiB/s"));
+        model.Axes.Add(PlotFrame.ValueAxis("dirty rate, MiB/s", top: trace.Samples.Max(s => s.DirtyPagesRate) * PageBytes / 1048576.0));
         model.Axes.Add(PlotFrame.ValueAxis("throttle, %", right: true, maximum: 140));
         var dirty = SeriesStyle.Line("dirty rate", Palette.Vermillion, thickness: 2.5);
         dirty.Points.AddRange(Points(trace, s => s.DirtyPagesRate * PageBytes / 1048576.0));

@@ -42,6 +42,7 @@ internal static class PlotFrame
             MajorGridlineColor = Palette.Grid,
             TicklineColor = Palette.Muted,
             AxislineColor = Palette.Muted,
+            MinorTickSize = 0,
         });
         model.Axes.Add(new LinearAxis { Key = BandKey, Position = AxisPosition.Right, Minimum = 0, Maximum = 1, IsAxisVisible = false });
         model.Legends.Add(new Legend
@@ -58,8 +59,22 @@ internal static class PlotFrame
         return model;
     }
 
-    /// <summary>A value axis; the top third stays free for the event labels.</summary>
-    public static LinearAxis ValueAxis(string title, bool right = false, double? minimum = 0, double? maximum = null) => new()
+    /// <summary>
+    /// A value axis; the top third stays free for the event labels. <paramref name="top"/> is the data's largest value:
+    /// the axis then ends half as high again (OxyPlot's own padding is a share of the data's range, and a flat series
+    /// at 250 ms would sit on the top edge).
+    /// </summary>
+    public static LinearAxis ValueAxis(string title, bool right = false, double? minimum = 0, double? maximum = null, double? top = null)
+    {
+        if (maximum is null && top is > 0 && minimum is not null)
+        {
+            maximum = top.Value * 1.5;
+        }
+
+        return Axis(title, right, minimum, maximum);
+    }
+
+    private static LinearAxis Axis(string title, bool right, double? minimum, double? maximum) => new()
     {
         Key = right ? RightKey : LeftKey,
         Position = right ? AxisPosition.Right : AxisPosition.Left,
@@ -72,6 +87,7 @@ internal static class PlotFrame
         MajorGridlineColor = Palette.Grid,
         TicklineColor = Palette.Muted,
         AxislineColor = Palette.Muted,
-        AxisTitleDistance = 6,
+        AxisTitleDistance = 10,
+        MinorTickSize = 0,
     };
 }

@@ -26,12 +26,11 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         _browser = browser;
     }
 
+    /// <summary>Where Chromium is looked for: <c>VIRTLAB_CHROMIUM</c>, else Debian's path.</summary>
+    public static string Candidate => Environment.GetEnvironmentVariable("VIRTLAB_CHROMIUM") is { Length: > 0 } p ? p : DefaultExecutable;
+
     /// <summary>The Chromium to use, or null when this machine has none.</summary>
-    public static string? Find()
-    {
-        var path = Environment.GetEnvironmentVariable("VIRTLAB_CHROMIUM") is { Length: > 0 } p ? p : DefaultExecutable;
-        return File.Exists(path) ? path : null;
-    }
+    public static string? Find() => File.Exists(Candidate) ? Candidate : null;
 
     public static async Task<HeadlessChromium> LaunchAsync(string executable, TimeSpan timeout)
     {
