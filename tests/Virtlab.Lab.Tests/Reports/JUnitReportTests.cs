@@ -76,6 +76,7 @@ public sealed class JUnitReportTests
         Assert.Contains("beat 20 workers=2", suite.Element("system-out")!.Value, StringComparison.Ordinal);
         Assert.Contains("<b>&amp; bye</b>", suite.Element("system-err")!.Value, StringComparison.Ordinal);
         Assert.Equal("24.500", (string?)suite.Attribute("time"));
+        Assert.All(suite.Elements("testcase"), c => Assert.Equal("0.000", (string?)c.Attribute("time")));
         Assert.Equal("2026-12-05T14:30:48", (string?)suite.Attribute("timestamp"));
     }
 
