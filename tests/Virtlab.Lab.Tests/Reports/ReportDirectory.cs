@@ -5,12 +5,12 @@ using Virtlab.Lab.Results;
 
 namespace Virtlab.Lab.Tests.Reports;
 
-/// <summary>A sample run's reports written into a scratch directory, and the page read back as XML (it is well-formed).</summary>
+/// <summary>A sample run's reports written into a scratch directory under the test output (bin/.../report-tests/), and the page read back as XML (it is well-formed).</summary>
 internal static class ReportDirectory
 {
     public static async Task<(string Directory, IReadOnlyList<string> Files)> WriteAsync(LabRun run, string? directory = null)
     {
-        directory ??= Path.Combine(Path.GetTempPath(), $"virtlab-report-test-{Guid.NewGuid():N}");
+        directory ??= Path.Combine(AppContext.BaseDirectory, "report-tests", Guid.NewGuid().ToString("N"));
         var files = await ReportWriter.WriteAsync(run, directory, TestContext.Current.CancellationToken);
         return (directory, files);
     }
