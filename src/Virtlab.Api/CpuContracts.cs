@@ -1,6 +1,6 @@
 namespace Virtlab.Api;
 
-// CPU models, host-vs-guest CPU, compatibility and the virtual PMU (docs/CPU-MODELS.md, docs/PMU.md).
+// CPU models, host-vs-guest CPU and compatibility between hosts (docs/CPU-MODELS.md).
 
 /// <summary>One model of query-cpu-definitions; <c>Usable</c> when this accelerator gives every feature it names.</summary>
 public sealed record CpuModelInfo(
@@ -67,19 +67,3 @@ public sealed record CpuBaselineReply(
     IReadOnlyList<string> ExtraFeatures,
     string CpuSpec,
     string Xml);
-
-public sealed record PmuEventResult(string Name, string Kind, bool Ok, long? Count, string? Error);
-
-/// <summary>What the guest kernel sees of a PMU, and what that means.</summary>
-public sealed record PmuReport(
-    string Domain,
-    string Accel,
-    string PmuSetting,
-    string Driver,
-    bool ArchPerfmon,
-    IReadOnlyList<string> EventSources,
-    bool CpuPmu,
-    string PerfEventParanoid,
-    IReadOnlyList<PmuEventResult> Events,
-    string Verdict,
-    string OnKvm);

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Virtlab.Engine.Accel;
 using Virtlab.Engine.Host;
 using Virtlab.Engine.Store;
-using Virtlab.Engine.Vms;
+using Virtlab.Engine;
+using Virtlab.Engine.Migration;
 
 namespace Virtlab.Daemon;
 
@@ -56,12 +57,13 @@ public static class DaemonHost
         var store = new StateStore(paths.Database);
         var app = builder.Build();
         var log = app.Logger;
-        var manager = new VmManager(paths, store, new AcceleratorSelector())
-        {
-            Log = m => log.LogInformation("{Message}", m),
-            MigrationListenAddress = listen?.Address.ToString() ?? "127.0.0.1",
-        };
-        var adopted = await manager.ReattachAsync(CancellationToken.None).ConfigureAwait(false);
+        var manager = new VirtlabEngine(
+            paths,
+            store,
+            new AcceleratorSelector(),
+            migration: new MigrationOptions { ListenAddress = listen?.Address.ToString() ?? "127.0.0.1" },
+            log: m => log.LogInformation("{Message}", m));
+        var adopted = await manager.StartAsync(CancellationToken.None).ConfigureAwait(false);
         if (adopted.Count > 0)
         {
             log.LogInformation("re-attached {Count} running VM(s): {Names}", adopted.Count, string.Join(", ", adopted));

@@ -1,29 +1,29 @@
 using Virtlab.Api;
-using Virtlab.Engine.Vms;
+using Virtlab.Engine.Migration;
 
 namespace Virtlab.Daemon;
 
 /// <summary>Live migration: virsh migrate / domjobinfo / domjobabort, and the destination-side calls a source daemon makes.</summary>
 internal static class MigrationEndpoints
 {
-    public static void Map(RouteGroupBuilder v1, VmManager vms)
+    public static void Map(RouteGroupBuilder v1, MigrationOutService migrationOut, MigrationInService migrationIn)
     {
         v1.MapPost("/domains/{name}/migrate", (string name, MigrateRequest req, CancellationToken ct) =>
-            vms.MigrateAsync(name, req, ct));
+            migrationOut.MigrateAsync(name, req, ct));
 
         v1.MapGet("/domains/{name}/jobinfo", (string name, bool? completed, CancellationToken ct) =>
-            vms.JobInfoAsync(name, completed ?? false, ct));
+            migrationOut.JobInfoAsync(name, completed ?? false, ct));
 
         v1.MapPost("/domains/{name}/jobabort", async (string name, CancellationToken ct) =>
         {
-            await vms.JobAbortAsync(name, ct).ConfigureAwait(false);
+            await migrationOut.JobAbortAsync(name, ct).ConfigureAwait(false);
             return Results.NoContent();
         });
 
         v1.MapPost("/migration/incoming", (IncomingRequest req, CancellationToken ct) =>
-            vms.PrepareIncomingAsync(req, ct));
+            migrationIn.PrepareAsync(req, ct));
 
-        v1.MapGet("/migration/incoming/{name}", (string name) => vms.IncomingStatusOf(name));
+        v1.MapGet("/migration/incoming/{name}", (string name) => migrationIn.StatusOf(name));
 
         // What the path between two hosts carries: the source downloads this before a migration with --max-downtime.
         v1.MapGet("/migration/linkprobe", async (int? mib, HttpResponse response, CancellationToken ct) =>
@@ -38,18 +38,18 @@ internal static class MigrationEndpoints
             }
         });
 
-        v1.MapPost("/domains/{name}/migrate-postcopy", async (string name) =>
+        v1.MapPost("/domains/{name}/migrate-postcopy", (string name) =>
         {
-            await vms.MigratePostcopyAsync(name).ConfigureAwait(false);
+            migrationOut.MigratePostcopy(name);
             return Results.NoContent();
         });
 
         v1.MapPost("/migration/incoming/{name}/finish", (string name, IncomingFinishRequest req, CancellationToken ct) =>
-            vms.FinishIncomingAsync(name, req, ct));
+            migrationIn.FinishAsync(name, req, ct));
 
         v1.MapDelete("/migration/incoming/{name}", async (string name) =>
         {
-            await vms.AbortIncomingAsync(name).ConfigureAwait(false);
+            await migrationIn.AbortAsync(name).ConfigureAwait(false);
             return Results.NoContent();
         });
     }

@@ -1,7 +1,7 @@
 using Virtlab.Api;
 using Virtlab.Domain.Definitions;
 using Virtlab.Domain.Validation;
-using Virtlab.Engine.Vms;
+using Virtlab.Engine.Lifecycle;
 
 namespace Virtlab.Engine.Tests;
 

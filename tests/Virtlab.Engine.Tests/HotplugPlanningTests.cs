@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Virtlab.Engine.Guest;
 using Virtlab.Engine.Hotplug;
+using Virtlab.Engine.Qemu;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Tests;

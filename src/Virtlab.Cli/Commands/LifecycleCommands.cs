@@ -1,8 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using Virtlab.Api;
 
 namespace Virtlab.Cli.Commands;
 
+/// <summary>create, define, start, shutdown, destroy, undefine, list, dominfo, dumpxml, console: a domain's life in virsh's words.</summary>
 internal static class LifecycleCommands
 {
     public static Command Create()
@@ -104,6 +107,68 @@ internal static class LifecycleCommands
             var n = p.GetValue(name)!;
             await client.DeleteAsync($"v1/domains/{Uri.EscapeDataString(n)}", ct).ConfigureAwait(false);
             Console.WriteLine($"Domain '{n}' has been undefined");
+        });
+        return cmd;
+    }
+
+    public static Command List()
+    {
+        var all = new Option<bool>("--all") { Description = "include shut-off domains" };
+        var json = CommandRunner.JsonOption();
+        var cmd = new Command("list", "list domains") { all, json };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var list = await client.GetAsync($"v1/domains?all={(p.GetValue(all) ? "true" : "false")}", ApiJsonContext.Default.IReadOnlyListDomainSummary, ct).ConfigureAwait(false);
+            if (p.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(list, ApiJsonContext.Default.IReadOnlyListDomainSummary));
+                return;
+            }
+
+            Console.Write(VirshFormat.List(list));
+        });
+        return cmd;
+    }
+
+    public static Command DomInfo()
+    {
+        var name = new Argument<string>("NAME");
+        var json = CommandRunner.JsonOption();
+        var cmd = new Command("dominfo", "domain information, as virsh dominfo (plus the accelerator and why)") { name, json };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var info = await client.GetAsync($"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}", ApiJsonContext.Default.DomainInfo, ct).ConfigureAwait(false);
+            Console.Write(p.GetValue(json) ? JsonSerializer.Serialize(info, ApiJsonContext.Default.DomainInfo) + "\n" : VirshFormat.DomInfo(info));
+        });
+        return cmd;
+    }
+
+    public static Command DumpXml()
+    {
+        var name = new Argument<string>("NAME");
+        var cmd = new Command("dumpxml", "the domain's libvirt XML") { name };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var xml = await client.GetAsync($"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/xml", ApiJsonContext.Default.TextReply, ct).ConfigureAwait(false);
+            Console.WriteLine(xml.Text.TrimEnd());
+        });
+        return cmd;
+    }
+
+    public static Command ConsoleLog()
+    {
+        var name = new Argument<string>("NAME");
+        var log = new Option<bool>("--log") { Description = "print the serial console log (the interactive console is not supported)" };
+        var cmd = new Command("console", "the domain's serial console") { name, log };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            if (!p.GetValue(log))
+            {
+                throw new CliException("the interactive console is not supported: use 'virtlab console NAME --log' to print the console log");
+            }
+
+            var text = await client.GetAsync($"v1/domains/{Uri.EscapeDataString(p.GetValue(name)!)}/console", ApiJsonContext.Default.TextReply, ct).ConfigureAwait(false);
+            System.Console.Write(text.Text);
         });
         return cmd;
     }

@@ -10,7 +10,7 @@ namespace Virtlab.Domain.State;
 /// <remarks>
 /// Live changes (<c>setvcpus</c>, <c>setmem</c>, agent commands) need a running guest, not a paused
 /// one: the guest must answer the hot-plug or balloon request for it to complete. During a
-/// migration only the migration's own controls and <c>destroy</c> are allowed.
+/// migration only the migration's own controls, <c>destroy</c> and guest-agent commands are allowed.
 /// </remarks>
 public static class DomainStateMachine
 {
@@ -49,7 +49,10 @@ public static class DomainStateMachine
         DomainAction.Suspend => state is DomainState.Running,
         DomainAction.Resume => state is DomainState.Paused,
         DomainAction.Undefine => state is DomainState.ShutOff,
-        DomainAction.SetVcpus or DomainAction.SetMem or DomainAction.AgentCommand => state is DomainState.Running,
+        DomainAction.SetVcpus or DomainAction.SetMem => state is DomainState.Running,
+
+        // As libvirt's agent jobs, separate from the domain's job: the guest answers its agent while its memory moves.
+        DomainAction.AgentCommand => state is DomainState.Running or DomainState.Migrating,
         DomainAction.Migrate => state is DomainState.Running or DomainState.Paused,
         DomainAction.MigrateCancel or DomainAction.MigrateSetSpeed or DomainAction.MigrateSetMaxDowntime =>
             state is DomainState.Migrating,

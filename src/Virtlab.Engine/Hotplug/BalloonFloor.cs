@@ -1,3 +1,5 @@
+using Virtlab.Engine.Guest;
+
 namespace Virtlab.Engine.Hotplug;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using Virtlab.Api;
-using Virtlab.Engine.Hotplug;
+using Virtlab.Engine.Qemu;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Migration;

@@ -192,10 +192,10 @@ public static class QemuCommandLine
     }
 
     /// <summary>The -smp value. Under TCG with hot-plug, QEMU gets more slots than maxvcpus (see
-    /// <see cref="Hotplug.TcgVcpuSlots"/>); Virtlab keeps the domain at its maxvcpus.</summary>
+    /// <see cref="TcgVcpuSlots"/>); Virtlab keeps the domain at its maxvcpus.</summary>
     public static string SmpArgument(DomainDefinition def, Accelerator accel)
     {
-        var max = Hotplug.TcgVcpuSlots.QemuMaxCpus(def.Vcpus, def.MaxVcpus, accel.IsKvm);
+        var max = TcgVcpuSlots.QemuMaxCpus(def.Vcpus, def.MaxVcpus, accel.IsKvm);
         return string.Create(CultureInfo.InvariantCulture, $"cpus={def.Vcpus},maxcpus={max},sockets=1,cores={max},threads=1");
     }
 

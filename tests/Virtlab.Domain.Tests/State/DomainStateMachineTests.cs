@@ -136,7 +136,8 @@ public sealed class DomainStateMachineTests
     [InlineData(DomainAction.MigrateSetSpeed)]
     [InlineData(DomainAction.MigrateSetMaxDowntime)]
     [InlineData(DomainAction.Destroy)]
-    public void During_a_migration_its_controls_and_destroy_are_allowed(DomainAction action)
+    [InlineData(DomainAction.AgentCommand)]
+    public void During_a_migration_its_controls_destroy_and_the_guest_agent_are_allowed(DomainAction action)
     {
         Assert.Null(DomainStateMachine.Check(DomainState.Migrating, action));
     }

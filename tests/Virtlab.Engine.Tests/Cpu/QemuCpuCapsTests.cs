@@ -1,6 +1,6 @@
 using Virtlab.Api;
-using Virtlab.Engine.Cpu;
-using Virtlab.Engine.Vms;
+using Virtlab.Engine.Qemu;
+using Virtlab.Engine.Lifecycle;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Tests.Cpu;

@@ -106,7 +106,7 @@ public sealed partial class ClockTests(ClockGuestFixture guest) : IClassFixture<
         var r = await _host.RunAsync("domtime", "noagent", "--sync");
 
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("guest agent of 'noagent' does not answer", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("guest agent of 'noagent' is unresponsive", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("unchanged", r.Stderr, StringComparison.Ordinal);
         Assert.True(VirtlabHost.ProcessAlive(pid));
         Assert.Matches(@"State:\s+running", await _host.OkAsync("dominfo", "noagent"));

@@ -1,0 +1,50 @@
+namespace Virtlab.Api;
+
+// The daemon's HTTP/JSON contract, shared by the daemon, the CLI and the lab: one file per feature, records only.
+// Sizes are KiB, as in libvirt. Requests carry the user's strings (sizes, CPU specs) so that the daemon validates
+// every client the same way.
+
+// create, define, start, shutdown, list, dominfo, dumpxml, console.
+
+public sealed record DomainSummary(int? Id, string Name, string State);
+
+public sealed record DomainInfo(
+    int? Id,
+    string Name,
+    Guid Uuid,
+    string OsType,
+    string State,
+    int Vcpus,
+    int MaxVcpus,
+    double? CpuTimeSeconds,
+    long MaxMemoryKiB,
+    long UsedMemoryKiB,
+    long? HotplugMaxMemoryKiB,
+    bool Persistent,
+    bool Autostart,
+    string CpuModel,
+    string? Accel,
+    string? AccelReason,
+    string? QemuVersion,
+    int? Pid,
+    DateTimeOffset? StartedAt,
+    string? ConsoleLog);
+
+public sealed record CreateRequest(
+    string Name,
+    string? Vcpus = null,
+    string? Memory = null,
+    string? Cpu = null,
+    string? Image = null,
+    string? Accel = null,
+    int? WaitAgentSeconds = null,
+    string? Pmu = null,
+    string? Network = null);
+
+public sealed record DefineRequest(string Xml);
+
+public sealed record StartRequest(int? WaitAgentSeconds = null);
+
+public sealed record ShutdownRequest(int? TimeoutSeconds = null);
+
+public sealed record TextReply(string Text);

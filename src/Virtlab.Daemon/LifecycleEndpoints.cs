@@ -1,0 +1,66 @@
+using Virtlab.Api;
+using Virtlab.Domain.Xml;
+using Virtlab.Engine;
+using Virtlab.Engine.Lifecycle;
+
+namespace Virtlab.Daemon;
+
+/// <summary>create, define, start, shutdown, destroy, undefine, list, dominfo, dumpxml, console.</summary>
+internal static class LifecycleEndpoints
+{
+    public static void Map(RouteGroupBuilder v1, LifecycleService lifecycle)
+    {
+        v1.MapGet("/domains", (bool? all) => lifecycle.List(all ?? false));
+
+        v1.MapPost("/domains", async (CreateRequest req, CancellationToken ct) =>
+        {
+            var def = CreateRequestParser.Parse(req);
+            await lifecycle.CreateAsync(def, Seconds(req.WaitAgentSeconds), ct).ConfigureAwait(false);
+            return Results.Json(await lifecycle.InfoAsync(def.Name, ct).ConfigureAwait(false), ApiJsonContext.Default.DomainInfo, statusCode: 201);
+        });
+
+        v1.MapPost("/domains/define", (DefineRequest req) =>
+        {
+            var parsed = LibvirtDomainXml.Parse(req.Xml);
+            if (parsed.Errors.Count > 0 || parsed.Definition is null)
+            {
+                throw new VirtlabException(parsed.Errors);
+            }
+
+            var def = lifecycle.Define(parsed.Definition);
+            return Results.Json(new DomainSummary(null, def.Name, "shut off"), ApiJsonContext.Default.DomainSummary, statusCode: 201);
+        });
+
+        v1.MapGet("/domains/{name}", (string name, CancellationToken ct) => lifecycle.InfoAsync(name, ct));
+
+        v1.MapGet("/domains/{name}/xml", (string name) => new TextReply(LibvirtDomainXml.Write(lifecycle.GetDefinition(name))));
+
+        v1.MapPost("/domains/{name}/start", async (string name, StartRequest? req, CancellationToken ct) =>
+        {
+            await lifecycle.StartAsync(name, Seconds(req?.WaitAgentSeconds), ct).ConfigureAwait(false);
+            return await lifecycle.InfoAsync(name, ct).ConfigureAwait(false);
+        });
+
+        v1.MapPost("/domains/{name}/shutdown", async (string name, ShutdownRequest? req, CancellationToken ct) =>
+        {
+            await lifecycle.ShutdownAsync(name, Seconds(req?.TimeoutSeconds), ct).ConfigureAwait(false);
+            return Results.NoContent();
+        });
+
+        v1.MapPost("/domains/{name}/destroy", async (string name, CancellationToken ct) =>
+        {
+            await lifecycle.DestroyAsync(name, ct).ConfigureAwait(false);
+            return Results.NoContent();
+        });
+
+        v1.MapDelete("/domains/{name}", (string name) =>
+        {
+            lifecycle.Undefine(name);
+            return Results.NoContent();
+        });
+
+        v1.MapGet("/domains/{name}/console", (string name) => new TextReply(lifecycle.ConsoleLog(name)));
+    }
+
+    private static TimeSpan? Seconds(int? s) => s is { } v ? TimeSpan.FromSeconds(v) : null;
+}

@@ -1,0 +1,101 @@
+using Virtlab.Api;
+using Virtlab.Domain.Definitions;
+using Virtlab.Domain.State;
+using Virtlab.Engine.Images;
+using Virtlab.Engine.Process;
+using Virtlab.Engine.Qemu;
+using Virtlab.Engine.Store;
+using Virtlab.Qmp;
+
+namespace Virtlab.Engine.Domains;
+
+/// <summary>
+/// Starts a QEMU for a defined domain (the lifecycle's start, and the destination of a migration): the argv (never a
+/// shell), the process as the daemon's child, the monitor, the NIC on its bridge; then the domain object is
+/// registered and its runtime record saved, so that a restarted daemon finds it again.
+/// </summary>
+public sealed class DomainLauncher(EngineContext context)
+{
+    /// <param name="incoming">Start the destination of a migration: the same argv plus the devices hot-plugged into the
+    /// source, and <c>-incoming defer</c> (QEMU waits, vCPUs stopped, for <c>migrate-incoming</c>).</param>
+    public async Task<DomainObject> LaunchAsync(DomainDefinition def, LiveDevices? incoming, CancellationToken cancellationToken)
+    {
+        var qemu = context.Qemu;
+        qemu.EnsureCanStart();
+        var accel = context.Accel.Select(def.Accel);
+        var image = def.Os.Kernel is null ? GuestImage.Resolve(def.Os.Image, context.Paths.ImagesDir) : null;
+        var run = new VmRunPaths(context.Paths.VmRunDir(def.Name));
+        if (def.Interface is { } nic)
+        {
+            Network.LabNetwork.EnsureBridge(nic.Bridge);
+        }
+
+        RunDirectory.Prepare(run);
+        var argv = QemuCommandLine.Build(qemu.Path, def, accel, image, run);
+        if (incoming is not null)
+        {
+            argv = [.. argv, .. QemuCommandLine.LiveDeviceArguments(incoming), "-incoming", "defer"];
+        }
+
+        File.WriteAllText(Path.Combine(run.Directory, "qemu.argv"), string.Join('\n', argv) + "\n");
+
+        var process = ChildProcess.Spawn(argv, run.QemuLog);
+        QmpClient qmp;
+        try
+        {
+            qmp = await ConnectQmpAsync(run, process, cancellationToken).ConfigureAwait(false);
+            if (def.Interface is { } attached)
+            {
+                // QEMU has created the tap by the time its monitor answers; the guest's first packets wait for this.
+                await Network.LabNetwork.AttachAsync(run.TapName, attached.Bridge, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            process.Signal(9);
+            await process.Exited.ConfigureAwait(false);
+            throw;
+        }
+
+        RunDirectory.RestrictSockets(run);
+        var runtime = new DomainRuntime(context.Domains.NextId(), run, accel, qemu.Version.ToString(), DateTimeOffset.UtcNow);
+        var domain = new DomainObject(runtime, def, process, qmp, DomainState.Starting, context.Log);
+        domain.Transition(incoming is null ? DomainState.Running : DomainState.Paused, incoming is null ? "QEMU started" : "QEMU waits for the incoming migration");
+        context.Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, runtime.QemuVersion, runtime.StartedAt));
+        context.Domains.Add(domain);
+        context.Log?.Invoke($"started '{def.Name}' pid {process.Pid} on {accel.Name} ({accel.Reason})");
+        return domain;
+    }
+
+    private async Task<QmpClient> ConnectQmpAsync(VmRunPaths run, ChildProcess process, CancellationToken cancellationToken)
+    {
+        var timeout = context.Options.QmpReadyTimeout;
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new VirtlabException(ErrorKind.QemuError, $"QEMU exited at start: {RunDirectory.LastLines(run.QemuLog, 5)}");
+            }
+
+            if (File.Exists(run.QmpSocket))
+            {
+                try
+                {
+                    return await QmpClient.ConnectAsync(run.QmpSocket, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (QmpException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    // QEMU has created the socket but is not listening yet: retry.
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new VirtlabException(ErrorKind.Timeout, $"QEMU did not open its monitor within {timeout.TotalSeconds:0} s: {RunDirectory.LastLines(run.QemuLog, 5)}");
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

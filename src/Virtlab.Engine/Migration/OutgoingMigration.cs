@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Virtlab.Api;
+using Virtlab.Engine.Domains;
+
+namespace Virtlab.Engine.Migration;
+
+/// <summary>A migration this daemon is sending: its domain, destination, samples, switches and the closed loop's state.</summary>
+internal sealed class OutgoingMigration(DomainObject domain, string peer)
+{
+    public DomainObject Domain { get; } = domain;
+
+    public string Name => Domain.Name;
+
+    public string Peer { get; } = peer;
+
+    public List<JobSample> Samples { get; } = [];
+
+    public bool AbortRequested { get; set; }
+
+    public bool TimedOut { get; set; }
+
+    public bool StuckInSetup { get; set; }
+
+    /// <summary>Stopwatch ticks when <c>migrate</c> was sent: time zero of the samples and the ping trace.</summary>
+    public long Origin { get; set; } = Stopwatch.GetTimestamp();
+
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(Origin);
+
+    /// <summary>The external pinger (--measure on a guest with an address on the lab network); disposed when the migrate call ends.</summary>
+    public Network.IcmpPinger? Pinger { get; set; }
+
+    /// <summary>The migration was started with --postcopy.</summary>
+    public bool PostcopyAllowed { get; init; }
+
+    /// <summary>'virtlab migrate-postcopy' asked for the switch; the poll loop makes it.</summary>
+    public bool PostcopyRequested { get; set; }
+
+    /// <summary>migrate-start-postcopy was sent: from here on the source is never resumed.</summary>
+    public bool PostcopyStarted { get; set; }
+
+    /// <summary>The closed loop's plan (--max-downtime), its in-flight half, and the steps it took.</summary>
+    public ConvergencePlan? Plan { get; init; }
+
+    public ConvergenceMonitor? Monitor { get; init; }
+
+    public List<SteeringDecision> Steps { get; } = [];
+
+    public double? SourceClockOffsetMs { get; set; }
+}

@@ -1,0 +1,68 @@
+using Virtlab.Domain.Cpu;
+using Virtlab.Qmp;
+
+namespace Virtlab.Engine.Qemu;
+
+/// <summary>
+/// What this QEMU and accelerator can give a guest's CPU, probed once per daemon: every model of
+/// <c>query-cpu-definitions</c> with the features the accelerator cannot provide, each model's
+/// static feature set (QEMU names), the feature names QEMU knows (the boolean properties of
+/// <c>max</c>), those the accelerator can give (the ones <c>max</c> has on), and the machine types.
+/// </summary>
+public sealed record QemuCpuCaps(
+    string Accel,
+    IReadOnlyList<CpuDefinitionInfo> Models,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> ModelFeatures,
+    IReadOnlySet<string> KnownFeatures,
+    IReadOnlySet<string> AccelFeatures,
+    IReadOnlyList<MachineInfo> Machines)
+{
+    public static async Task<QemuCpuCaps> ProbeAsync(string qemuPath, string accel, string runDir, CancellationToken cancellationToken) =>
+        await QemuProbe.RunAsync(qemuPath, accel, runDir, async qmp =>
+        {
+            var models = await qmp.QueryCpuDefinitionsAsync(cancellationToken).ConfigureAwait(false);
+            var machines = await qmp.QueryMachinesAsync(cancellationToken).ConfigureAwait(false);
+            var max = await qmp.QueryCpuModelExpansionAsync("full", "max", null, cancellationToken).ConfigureAwait(false);
+            var features = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var m in models.Where(m => m.Name is not ("host" or "max" or "base")))
+            {
+                try
+                {
+                    var e = await qmp.QueryCpuModelExpansionAsync("static", m.Name, null, cancellationToken).ConfigureAwait(false);
+                    features[m.Name] = e.EnabledFeatures;
+                }
+                catch (QmpCommandException)
+                {
+                    // A model this accelerator cannot expand: it has no feature set here.
+                }
+            }
+
+            return new QemuCpuCaps(
+                accel,
+                models.OrderBy(m => m.Name, StringComparer.Ordinal).ToList(),
+                features,
+                max.AllFeatures.ToHashSet(StringComparer.Ordinal),
+                max.EnabledFeatures.ToHashSet(StringComparer.Ordinal),
+                machines);
+        }, cancellationToken).ConfigureAwait(false);
+
+    public CpuDefinitionInfo? Find(string model) => Models.FirstOrDefault(m => m.Name == model);
+
+    /// <summary>QEMU accepts a feature under its own name and with '_' for '-' or '.' (sse4_2, lahf_lm): the canonical name, or null if unknown.</summary>
+    public string? Canonical(string feature)
+    {
+        foreach (var candidate in new[] { feature, feature.Replace('_', '-'), feature.Replace('_', '.') })
+        {
+            if (KnownFeatures.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The model's features in Linux's spelling (the ones /proc/cpuinfo can show).</summary>
+    public IReadOnlySet<string> LinuxFeatures(string model) =>
+        ModelFeatures.TryGetValue(model, out var f) ? X86FeatureNames.ToLinux(f) : new HashSet<string>();
+}

@@ -1,0 +1,115 @@
+using Virtlab.Engine.Accel;
+using Virtlab.Engine.Capabilities;
+using Virtlab.Engine.Clock;
+using Virtlab.Engine.Cpu;
+using Virtlab.Engine.Domains;
+using Virtlab.Engine.Host;
+using Virtlab.Engine.Hotplug;
+using Virtlab.Engine.Lifecycle;
+using Virtlab.Engine.Migration;
+using Virtlab.Engine.Passthrough;
+using Virtlab.Engine.Pmu;
+using Virtlab.Engine.Qemu;
+using Virtlab.Engine.Store;
+
+namespace Virtlab.Engine;
+
+/// <summary>
+/// The composition root of the driver: the shared <see cref="EngineContext"/> and one service per feature, each
+/// built on the context alone. The daemon maps each feature's endpoints to its service. Only this class knows every
+/// feature; it is also where the daemon's start is orchestrated (re-attach, then let migration settle what it left).
+/// </summary>
+public sealed class VirtlabEngine : IAsyncDisposable
+{
+    public VirtlabEngine(
+        VirtlabPaths paths,
+        StateStore store,
+        AcceleratorSelector accel,
+        DomainOptions? options = null,
+        HotplugOptions? hotplug = null,
+        MigrationOptions? migration = null,
+        Func<QemuBinary>? qemu = null,
+        Action<string>? log = null)
+        : this(new EngineContext(paths, store, accel, options, qemu, log), hotplug, migration)
+    {
+    }
+
+    /// <summary>Every feature on a given context (tests build one over fakes).</summary>
+    public VirtlabEngine(EngineContext context, HotplugOptions? hotplug = null, MigrationOptions? migration = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Context = context;
+        var hotplugOptions = hotplug ?? new HotplugOptions();
+        var migrationOptions = migration ?? new MigrationOptions();
+        Lifecycle = new LifecycleService(Context);
+        Passthrough = new PassthroughService(Context);
+        Capabilities = new CapabilitiesService(Context);
+        Vcpus = new VcpuHotplugService(Context, hotplugOptions);
+        GuestVcpus = new GuestVcpusService(Context, hotplugOptions);
+        Memory = new MemoryService(Context, hotplugOptions);
+        AutoBalloon = new AutoBalloonService(Context);
+        GuestView = new GuestViewService(Context, hotplugOptions);
+        Cpu = new CpuModelService(Context);
+        Clock = new ClockService(Context);
+        Pmu = new PmuService(Context);
+
+        var jobs = new JobRecords(Path.Combine(context.Paths.Home, "jobs"));
+        var recovery = new SourceRecovery(Context, jobs);
+        var settler = new MigrationSettler(Context, migrationOptions, jobs, recovery);
+        MigrationIn = new MigrationInService(Context, migrationOptions, jobs);
+        MigrationOut = new MigrationOutService(Context, migrationOptions, jobs, new OutgoingMigrations(), recovery, settler);
+        Settler = settler;
+    }
+
+    public EngineContext Context { get; }
+
+    public LifecycleService Lifecycle { get; }
+
+    public PassthroughService Passthrough { get; }
+
+    public CapabilitiesService Capabilities { get; }
+
+    public VcpuHotplugService Vcpus { get; }
+
+    public GuestVcpusService GuestVcpus { get; }
+
+    public MemoryService Memory { get; }
+
+    public AutoBalloonService AutoBalloon { get; }
+
+    public GuestViewService GuestView { get; }
+
+    public CpuModelService Cpu { get; }
+
+    public ClockService Clock { get; }
+
+    public PmuService Pmu { get; }
+
+    public MigrationOutService MigrationOut { get; }
+
+    public MigrationInService MigrationIn { get; }
+
+    private MigrationSettler Settler { get; }
+
+    /// <summary>
+    /// Called once when the daemon starts: re-attaches every VM a previous daemon left running; one that was prepared
+    /// for an incoming migration waits again for its source, one whose outgoing migration was interrupted is settled.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StartAsync(CancellationToken cancellationToken)
+    {
+        var adopted = await new DomainReattacher(Context).ReattachAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var domain in adopted)
+        {
+            _ = MigrationIn.AdoptIfIncoming(domain) || Settler.SettleIfInterrupted(domain);
+        }
+
+        return adopted.Select(d => d.Name).ToList();
+    }
+
+    /// <summary>The daemon is going away: stop the loops and close every connection; every VM keeps running.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await AutoBalloon.DisposeAsync().ConfigureAwait(false);
+        await Context.Domains.DisposeAsync().ConfigureAwait(false);
+    }
+}
