@@ -116,12 +116,16 @@ public sealed class MigrationTests
         await using var src = new VirtlabHost();
         await using var dst = new VirtlabHost();
         await dst.ListenAsync();
-        var srcPid = await src.CreateAsync("f1", ["--memory", "256M", .. Image]);
+        var srcPid = await src.CreateAsync("f1", ["--memory", "256M", "--vcpus", "1,maxvcpus=2", .. Image]);
         await src.GuestExecAsync("f1", "/bin/sh", "-c", "virtlab-probe pattern 32 /run/pattern >/dev/null 2>&1 </dev/null &");
 
-        // 1. domjobabort while a bandwidth-capped migration runs.
+        // 1. While a bandwidth-capped migration runs, setvcpus is refused as busy (nothing is plugged); domjobabort cancels it.
         var migrate = src.RunAsync(TimeSpan.FromMinutes(3), "migrate", "f1", dst.Uri!, "--live", "--bandwidth", "8", "--token-file", dst.TokenFile);
         await WaitForActiveJobAsync(src, "f1");
+        var busy = await src.RunAsync("setvcpus", "f1", "2", "--live");
+        Assert.Equal(1, busy.ExitCode);
+        Assert.Contains("domain 'f1' is busy with job 'migration-out'", busy.Stderr);
+        Assert.Matches(@"current\s+live\s+1", await src.OkAsync("vcpucount", "f1"));
         await src.OkAsync("domjobabort", "f1");
         var aborted = await migrate;
         Assert.Equal(1, aborted.ExitCode);
