@@ -95,7 +95,7 @@ public static class QemuCommandLine
 
         if (def.Interface is { } nic)
         {
-            // QEMU (as root) creates the tap itself; the daemon then puts it on the bridge (VmManager.Network).
+            // QEMU (as root) creates the tap itself; the daemon then puts it on the bridge (DomainLauncher, through Network/LabNetwork).
             argv.AddRange(
             [
                 "-netdev", QemuOpts.Join("tap", ("id", "net0"), ("ifname", run.TapName), ("script", "no"), ("downscript", "no")),
