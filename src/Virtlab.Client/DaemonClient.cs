@@ -84,6 +84,8 @@ public sealed class DaemonClient : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // The daemon this client starts serves this client's home, whatever $VIRTLAB_HOME says (the lab runs several).
+        psi.Environment["VIRTLAB_HOME"] = Paths.Home;
         psi.ArgumentList.Add("--detach");
         foreach (var a in daemonArgs)
         {

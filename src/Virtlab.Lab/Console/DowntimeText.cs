@@ -1,0 +1,46 @@
+using Spectre.Console;
+using Virtlab.Lab.Running;
+using Virtlab.Lab.Scenarios;
+
+namespace Virtlab.Lab.Console;
+
+/// <summary>The end of <c>lab downtime</c>: every trial in order, the answer, and the runs on both sides of the boundary.</summary>
+internal static class DowntimeText
+{
+    public static void Write(IAnsiConsole console, DowntimeAnswer answer, IReadOnlyList<string> files)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("trial").AddColumn(new TableColumn("stop").RightAligned())
+            .AddColumn(new TableColumn("world stood still").RightAligned()).AddColumn("verdict").AddColumn("first failing check");
+        foreach (var t in answer.Trials)
+        {
+            var failed = t.Run.Checks.FirstOrDefault(c => c.Verdict is Results.Verdict.Failed or Results.Verdict.Error);
+            table.AddRow(
+                new Markup(Markup.Escape(t.Kind == "pause" ? "suspend, resume" : "migrate --max-downtime")),
+                new Markup(LabDurations.Format(t.Stop)),
+                new Markup(t.StoppedMs is { } ms ? $"{ms:0} ms" : "?"),
+                new Markup(VerdictText.Markup(t.Run.Verdict)),
+                new Markup(Markup.Escape(failed is null ? t.Run.Error ?? string.Empty : $"{failed.Name}: {failed.Message}")));
+        }
+
+        console.Write(table);
+        var line = (answer.LargestPassing, answer.SmallestFailing) switch
+        {
+            ({ } p, { } f) => $"max downtime: [bold]{LabDurations.Format(p)}[/] (passes with a pause of {LabDurations.Format(p)}; fails with {LabDurations.Format(f)})",
+            ({ } p, null) => $"max downtime: at least [bold]{LabDurations.Format(p)}[/] (the longest pause tried passed)",
+            (null, { } f) => $"max downtime: under [bold]{LabDurations.Format(f)}[/] (the shortest pause tried failed)",
+            _ => "max downtime: not found (no trial ran)",
+        };
+        console.MarkupLine(line);
+        foreach (var side in new[] { answer.LargestPassing, answer.SmallestFailing }.OfType<TimeSpan>())
+        {
+            var t = answer.Trials.Last(x => x.Kind == "pause" && x.Stop == side);
+            console.MarkupLine($"  [grey]evidence:[/] runs/{Markup.Escape(t.Run.Id)}/ ({VerdictText.Markup(t.Run.Verdict)})");
+        }
+
+        console.MarkupLine("[grey]reports:[/]");
+        foreach (var f in files)
+        {
+            console.MarkupLine($"  {Markup.Escape(f)}");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using Virtlab.Api;
+using Virtlab.Lab.Console;
+using Virtlab.Lab.Results;
+using Virtlab.Lab.Scenarios;
+
+namespace Virtlab.Lab.Running;
+
+/// <summary>
+/// The lab hosts of one lab command and the worlds run on them. <see cref="StartAsync"/> starts the daemons a scenario
+/// needs and checks its CPU models against theirs before any VM starts; <see cref="RunWorldAsync"/> runs one world
+/// (host or VM) with <see cref="WorldRunner"/> and writes its <c>runs/ID/</c>; disposing it destroys every VM and stops
+/// every daemon the session started.
+/// </summary>
+internal sealed class LabSession(Scenario scenario, ILabProgress progress) : IAsyncDisposable
+{
+    private readonly List<LabHost> _hosts = [];
+    private int _domains;
+
+    public IReadOnlyList<LabHost> Hosts => _hosts;
+
+    /// <summary>Starts <see cref="Scenario.Hosts"/> lab hosts when a VM world is to run.</summary>
+    /// <exception cref="ScenarioException">A CPU model the lab host's QEMU does not know.</exception>
+    public async Task StartAsync(bool vmWorlds, CancellationToken ct)
+    {
+        if (!vmWorlds)
+        {
+            return;
+        }
+
+        progress.Note($"starting {scenario.Hosts} lab host{(scenario.Hosts == 1 ? string.Empty : "s")}");
+        for (var i = 1; i <= scenario.Hosts; i++)
+        {
+            _hosts.Add(await LabHost.StartAsync(i, listen: scenario.Hosts > 1, ct).ConfigureAwait(false));
+        }
+
+        var models = await _hosts[0].Client.GetAsync("v1/cpu/models", ApiJsonContext.Default.CpuModelList, ct).ConfigureAwait(false);
+        ScenarioReader.CheckCpuModels(scenario, [.. models.Models.Select(m => m.Name), .. models.Models.Select(m => m.AliasOf).OfType<string>()]);
+        progress.Note("running");
+    }
+
+    public Task<MachineInfo> MachineAsync(CancellationToken ct) => MachineFacts.ReadAsync(_hosts.FirstOrDefault(), ct);
+
+    /// <summary>Runs <paramref name="world"/> with <paramref name="events"/> into <c>REPORT/runs/ID/</c>.</summary>
+    public async Task<WorldRun> RunWorldAsync(WorldSpec world, IReadOnlyList<EventSpec> events, string reportDirectory, CancellationToken ct)
+    {
+        var dir = Path.Combine(reportDirectory, "runs", world.Id);
+        var runner = new WorldRunner(scenario, dir, state => progress.Update(world.Id, state));
+        WorldRun run;
+        if (world.Kind == WorldKind.Host)
+        {
+            await using var host = new HostWorld(world, dir, ProbeBinary.Find());
+            run = await runner.RunAsync(host, events, null, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            var number = Interlocked.Increment(ref _domains);
+            await using var vm = new VmWorld(world, $"lab{Environment.ProcessId}-{number}", _hosts[0]);
+            run = await runner.RunAsync(vm, events, new EventActions(_hosts), ct).ConfigureAwait(false);
+        }
+
+        await runner.SaveAsync(run, ct).ConfigureAwait(false);
+        progress.Done(world.Id, run);
+        return run;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_hosts.Count > 0)
+        {
+            progress.Note("stopping the lab hosts");
+        }
+
+        foreach (var h in _hosts)
+        {
+            await h.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _hosts.Clear();
+    }
+}
