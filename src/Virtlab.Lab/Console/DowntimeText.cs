@@ -10,7 +10,7 @@ internal static class DowntimeText
     public static void Write(IAnsiConsole console, DowntimeAnswer answer, IReadOnlyList<string> files)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("trial").AddColumn(new TableColumn("stop").RightAligned())
-            .AddColumn(new TableColumn("world stood still").RightAligned()).AddColumn("verdict").AddColumn("first failing check");
+            .AddColumn(new TableColumn("stood still (seen from outside)").RightAligned()).AddColumn("verdict").AddColumn("first failing check");
         foreach (var t in answer.Trials)
         {
             var failed = t.Run.Checks.FirstOrDefault(c => c.Verdict is Results.Verdict.Failed or Results.Verdict.Error);

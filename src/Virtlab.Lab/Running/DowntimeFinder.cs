@@ -6,7 +6,7 @@ using Virtlab.Lab.Scenarios;
 namespace Virtlab.Lab.Running;
 
 /// <summary>One run of the search: the stop inflicted (a pause of that length, or a migration under that limit) and how the application took it.</summary>
-/// <param name="StoppedMs">How long the world stood still as this machine saw it (the probe's largest gap), or QEMU's downtime for a migration.</param>
+/// <param name="StoppedMs">How long the application stood still as a client outside saw it (the longest time between two answered tcp_echo requests), else the guest's heartbeat gap of a migration.</param>
 internal sealed record DowntimeTrial(string Kind, TimeSpan Stop, WorldRun Run, double? StoppedMs);
 
 /// <summary>What the search found: the largest pause with every check passing and the smallest that failed, with their runs.</summary>
@@ -105,10 +105,14 @@ internal sealed class DowntimeFinder(Scenario scenario, string reportDirectory, 
         };
         progress.Update(trial.Id, action.Describe());
         var run = await session.RunWorldAsync(trial, [new EventSpec(at, null, TimeSpan.Zero, action, 0)], reportDirectory, ct).ConfigureAwait(false);
-        double? stopped = kind == "migrate"
-            ? run.Migrations.FirstOrDefault()?.DowntimeMs
-            : run.Samples.Select(s => s.HostGapMs).Where(g => g is not null).DefaultIfEmpty(null).Max();
-        return new DowntimeTrial(kind, stop, run, stopped);
+        return new DowntimeTrial(kind, stop, run, LongestUnanswered(run.Latency) ?? run.Migrations.FirstOrDefault()?.GuestGapMs);
+    }
+
+    /// <summary>The longest time between two answered echo requests (ms): how long the service stood still as a client saw it.</summary>
+    private static double? LongestUnanswered(IReadOnlyList<GapSample> latency)
+    {
+        var answered = latency.Where(g => g.RttMs is not null).ToList();
+        return answered.Count < 2 ? null : Math.Round(answered.Zip(answered.Skip(1)).Max(p => (p.Second.AtSeconds - p.First.AtSeconds) * 1000));
     }
 
     private static TimeSpan Round(TimeSpan t, TimeSpan step) =>

@@ -21,6 +21,8 @@ internal sealed class HostWorld(WorldSpec spec, string runDirectory, string prob
 
     public VmWorld? Vm => null;
 
+    public string? Address => "127.0.0.1";
+
     private string RunLog => Path.Combine(_work, "app.log");
 
     private string SampleLog => Path.Combine(_work, "samples.jsonl");

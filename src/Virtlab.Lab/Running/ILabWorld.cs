@@ -12,6 +12,10 @@ internal interface ILabWorld : IAsyncDisposable
 {
     WorldSpec Spec { get; }
 
+    /// <summary>Where the lab reaches the application's services from outside (tcp_echo): 127.0.0.1 on the host, the
+    /// guest's lab-network address in a VM (null when it has none).</summary>
+    string? Address { get; }
+
     /// <summary>The VM the events act on; null in the host world.</summary>
     VmWorld? Vm { get; }
 

@@ -15,6 +15,7 @@ internal sealed class LabSession(Scenario scenario, ILabProgress progress) : IAs
 {
     private readonly List<LabHost> _hosts = [];
     private int _domains;
+    private bool _network;
 
     public IReadOnlyList<LabHost> Hosts => _hosts;
 
@@ -25,6 +26,14 @@ internal sealed class LabSession(Scenario scenario, ILabProgress progress) : IAs
         if (!vmWorlds)
         {
             return;
+        }
+
+        // A tcp_echo check reaches the guest from outside; a migration's ping trace needs an address too (when it can be had).
+        var echo = scenario.Checks.OfType<TcpEchoCheck>().Any();
+        if (echo || (scenario.Events.Any(e => e.Action is MigrateAction) && Environment.UserName == "root"))
+        {
+            await LabBridge.EnsureAsync(ct).ConfigureAwait(false);
+            _network = true;
         }
 
         progress.Note($"starting {scenario.Hosts} lab host{(scenario.Hosts == 1 ? string.Empty : "s")}");
@@ -54,7 +63,7 @@ internal sealed class LabSession(Scenario scenario, ILabProgress progress) : IAs
         else
         {
             var number = Interlocked.Increment(ref _domains);
-            await using var vm = new VmWorld(world, $"lab{Environment.ProcessId}-{number}", _hosts[0]);
+            await using var vm = new VmWorld(world, $"lab{Environment.ProcessId}-{number}", _hosts[0], _network ? LabBridge.Guest(number) : null);
             run = await runner.RunAsync(vm, events, new EventActions(_hosts), ct).ConfigureAwait(false);
         }
 

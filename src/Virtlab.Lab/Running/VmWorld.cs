@@ -13,7 +13,7 @@ namespace Virtlab.Lab.Running;
 /// sampler started with guest-exec and their files read back the same way. A migration moves it to another lab host
 /// (<see cref="MovedTo"/>); disposing it destroys it wherever it is.
 /// </summary>
-internal sealed class VmWorld(WorldSpec spec, string domain, LabHost host) : ILabWorld
+internal sealed class VmWorld(WorldSpec spec, string domain, LabHost host, (string Address, string Spec)? nic) : ILabWorld
 {
     private const string Probe = "/usr/bin/virtlab-probe";
     private const string Dir = "/run/lab";
@@ -27,6 +27,8 @@ internal sealed class VmWorld(WorldSpec spec, string domain, LabHost host) : ILa
     public WorldSpec Spec { get; } = spec;
 
     public VmWorld? Vm => this;
+
+    public string? Address => nic?.Address;
 
     public string Domain { get; } = domain;
 
@@ -47,7 +49,8 @@ internal sealed class VmWorld(WorldSpec spec, string domain, LabHost host) : ILa
             Spec.Memory,
             Spec.Cpu,
             Accel: Spec.Accel is null or "auto" ? null : Spec.Accel,
-            WaitAgentSeconds: 180);
+            WaitAgentSeconds: 180,
+            Network: nic?.Spec);
         DomainInfo info;
         try
         {
@@ -91,7 +94,7 @@ internal sealed class VmWorld(WorldSpec spec, string domain, LabHost host) : ILa
             "/bin/sh",
             ["-c", "cd \"$0\" && exec \"$@\"", Dir, Probe, "run", RunLog, "--", .. argv],
             capture: true,
-            env,
+            env.Count == 0 ? env : new Dictionary<string, string>(env) { ["PATH"] = env.GetValueOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin") },
             ct).ConfigureAwait(false);
     }
 

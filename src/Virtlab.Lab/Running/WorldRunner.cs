@@ -38,14 +38,14 @@ internal sealed class WorldRunner(Scenario scenario, string runDirectory, Action
             await File.WriteAllTextAsync(Path.Combine(runDirectory, "samples.jsonl"), samplesText, ct).ConfigureAwait(false);
 
             var samples = ProbeLog.ParseSamples(samplesText, run.T0Mono);
-            var observation = new WorldObservation(run.Output, run.Exit, samples, run.Events, []);
+            var observation = new WorldObservation(run.Output, run.Exit, samples, run.Events, run.Latency);
             var checks = CheckEvaluator.Evaluate(scenario.Checks, observation);
             return Result(world.Spec, CheckEvaluator.Overall(checks), null, startedAt, clock, run.Exit, facts, checks, run.Events, samples,
-                CheckEvaluator.Metrics(scenario.Checks, run.Output), run.Output, actions?.Migrations ?? []);
+                CheckEvaluator.Metrics(scenario.Checks, run.Output), run.Output, run.Latency, actions?.Migrations ?? []);
         }
         catch (Exception e) when (e is LabWorldException or DaemonCallException or HttpRequestException or IOException && !ct.IsCancellationRequested)
         {
-            return Result(world.Spec, Verdict.Error, e.Message, startedAt, clock, null, facts, [], [], [], [], [], actions?.Migrations ?? []);
+            return Result(world.Spec, Verdict.Error, e.Message, startedAt, clock, null, facts, [], [], [], [], [], [], actions?.Migrations ?? []);
         }
     }
 
@@ -53,17 +53,26 @@ internal sealed class WorldRunner(Scenario scenario, string runDirectory, Action
     public async Task SaveAsync(WorldRun run, CancellationToken ct) =>
         await File.WriteAllTextAsync(Path.Combine(runDirectory, "result.json"), JsonSerializer.Serialize(run, LabJsonContext.Default.WorldRun), ct).ConfigureAwait(false);
 
-    private sealed record Driven(string Log, double T0Mono, IReadOnlyList<OutputLine> Output, AppExit? Exit, IReadOnlyList<EventRecord> Events);
+    private sealed record Driven(string Log, double T0Mono, IReadOnlyList<OutputLine> Output, AppExit? Exit, IReadOnlyList<EventRecord> Events, IReadOnlyList<GapSample> Latency);
 
     private async Task<Driven> DriveAsync(ILabWorld world, IReadOnlyList<EventSpec> events, EventActions? actions, CancellationToken ct)
     {
         await world.StartAsync(scenario.App.Run, scenario.App.Env, ct).ConfigureAwait(false);
         var launched = Stopwatch.StartNew();
+        double eventBase = 0; // seconds on 'launched' at which t=0 happened
+        using var stopEcho = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        EchoClient? echo = null;
+        Task? echoing = null;
+        if (scenario.Checks.OfType<TcpEchoCheck>().FirstOrDefault() is { } tcp && world.Address is { } address)
+        {
+            echo = new EchoClient(System.Net.IPAddress.Parse(address), tcp.Port, tcp.Interval, () => launched.Elapsed.TotalSeconds - eventBase);
+            echoing = Task.Run(() => echo.RunAsync(stopEcho.Token), CancellationToken.None);
+        }
+
         var log = new StringBuilder();
         var lines = new List<ProbeLog.RunLine>();
         var pending = new StringBuilder();
         double? startMono = null, t0Mono = null;
-        double eventBase = 0; // seconds on 'launched' at which t=0 happened
         var due = new List<(double At, EventSpec Event)>();
         var waiting = events.Where(e => e.On is not null).ToList();
         var records = new List<EventRecord>();
@@ -138,6 +147,12 @@ internal sealed class WorldRunner(Scenario scenario, string runDirectory, Action
             }
         }
 
+        await stopEcho.CancelAsync().ConfigureAwait(false);
+        if (echoing is not null)
+        {
+            await echoing.ConfigureAwait(false);
+        }
+
         foreach (var (_, e) in due.Concat(waiting.Select(w => (0.0, w))))
         {
             records.Add(new EventRecord(e.Action.Describe(), e.At?.TotalSeconds ?? 0, null, "skipped", "the application had ended"));
@@ -148,7 +163,7 @@ internal sealed class WorldRunner(Scenario scenario, string runDirectory, Action
             .Select(l => new OutputLine(Math.Round((l.Mono - zero) / 1000, 3), l.Mono, l.Real, l.Kind == 'O' ? "out" : "err", l.Text))
             .ToList();
         var exit = ProbeLog.Exit(lines.LastOrDefault(l => l.Kind == 'X'), zero, timedOut);
-        return new Driven(log.ToString(), zero, output, exit, records.OrderBy(r => r.StartSeconds).ToList());
+        return new Driven(log.ToString(), zero, output, exit, records.OrderBy(r => r.StartSeconds).ToList(), echo?.Samples ?? []);
     }
 
     private static List<ProbeLog.RunLine> Read(string text, StringBuilder log, StringBuilder pending, List<ProbeLog.RunLine> all)
@@ -164,7 +179,7 @@ internal sealed class WorldRunner(Scenario scenario, string runDirectory, Action
     private static WorldRun Result(
         WorldSpec w, Verdict verdict, string? error, DateTimeOffset startedAt, Stopwatch clock, AppExit? exit, WorldFacts? facts,
         IReadOnlyList<CheckResult> checks, IReadOnlyList<EventRecord> events, IReadOnlyList<ProbeSample> samples,
-        IReadOnlyList<MetricSeries> metrics, IReadOnlyList<OutputLine> output, IReadOnlyList<MigrationTrace> migrations) =>
+        IReadOnlyList<MetricSeries> metrics, IReadOnlyList<OutputLine> output, IReadOnlyList<GapSample> latency, IReadOnlyList<MigrationTrace> migrations) =>
         new(w.Id, w.Label, w.Kind == WorldKind.Host ? "host" : "vm", w.Cpu, w.Vcpus, w.Memory, w.Accel, verdict, error, startedAt,
-            Math.Round(clock.Elapsed.TotalSeconds, 1), exit, facts, checks, events, samples, metrics, output, [], migrations);
+            Math.Round(clock.Elapsed.TotalSeconds, 1), exit, facts, checks, events, samples, metrics, output, latency, migrations);
 }
