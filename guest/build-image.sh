@@ -4,11 +4,12 @@
 #   vmlinuz     the package's bzImage (fallback: SeaBIOS + decompressor)
 #   initrd.img  gzip'd newc cpio: busybox, virtio modules, qemu-ga + its libraries, /init,
 #               virtlab-probe
+#   virtlab-probe  the same static probe binary, for the lab's host world (docs/LAB.md)
 #   manifest.json
 # into ${VIRTLAB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/virtlab}/images/<key>/ and points
 # images/default at it. <key> is the first 16 hex digits of a sha256 over the package versions
 # (kernel, busybox-static, qemu-guest-agent) and the contents of this script, guest/init and
-# guest/probe/probe.c. An image dir with a manifest.json is complete and is not rebuilt.
+# guest/probe/*.c and *.h. An image dir with a manifest.json is complete and is not rebuilt.
 #
 # Usage: guest/build-image.sh               build if needed; the image dir is stdout's last line
 #        guest/build-image.sh --print-dir   print the image dir; exit 0 if built, 1 if not
@@ -116,7 +117,8 @@ image_dir="$images_dir/$key"
 
 is_complete() {
   [ -s "$1/manifest.json" ] && grep -q "\"key\": \"$key\"" "$1/manifest.json" &&
-    [ -s "$1/vmlinux" ] && [ -s "$1/vmlinuz" ] && [ -s "$1/initrd.img" ]
+    [ -s "$1/vmlinux" ] && [ -s "$1/vmlinuz" ] && [ -s "$1/initrd.img" ] &&
+    [ -x "$1/virtlab-probe" ]
 }
 
 point_default() {
@@ -265,6 +267,8 @@ mkdir -p "$root/etc/qemu"
 # -- the probe
 mkdir -p "$root/usr/bin"
 gcc -std=c99 -static -O2 -s -Wall -Wextra -I"$probe_dir" -o "$root/usr/bin/virtlab-probe" "$probe_dir"/*.c
+# The lab runs the same binary on this machine (its host world): a copy beside the image.
+install -m 0755 "$root/usr/bin/virtlab-probe" "$out/virtlab-probe"
 
 # -- /init, /etc, helpers
 install -m 0755 "$init_file" "$root/init"
@@ -327,14 +331,15 @@ cat >"$out/manifest.json.tmp" <<EOF
   "qemuGuestAgentVersion": "$qga_version",
   "busyboxVersion": "$busybox_version",
   "pvhEntry": $pvh_entry,
-  "probeVersion": 1,
+  "probeVersion": 2,
   "modules": $modules_json,
   "builtAt": "$built_at",
   "buildSeconds": $build_seconds,
   "files": {
     $(file_entry vmlinux),
     $(file_entry vmlinuz),
-    $(file_entry initrd.img)
+    $(file_entry initrd.img),
+    $(file_entry virtlab-probe)
   }
 }
 EOF

@@ -1,5 +1,6 @@
 /*
- * virtlab-probe: the in-guest probe of Virtlab's default guest image.
+ * virtlab-probe: the in-guest probe of Virtlab's default guest image (and, as the copy the image
+ * build leaves beside the image, of the lab's host world: docs/LAB.md).
  *
  * One static binary (C99 + Linux/glibc calls, no other dependencies), run by the manager
  * through qemu-ga's guest-exec. Every subcommand prints one JSON object per line on stdout;
@@ -16,13 +17,21 @@
  *   virtlab-probe hold MIB [SECONDS]        allocate and touch MIB MiB, print {"held_mib":N},
  *                                           hold it SECONDS (default forever); SIGTERM/SIGINT
  *                                           free it and exit 0 after {"released_mib":N}
- *   virtlab-probe version                   {"probe":"virtlab-probe","version":1}
- *   virtlab-probe pmu                       the guest's PMU: driver line, arch_perfmon, event
- *                                           sources, perf_event_open of each architectural event
+ *   virtlab-probe version                   {"probe":"virtlab-probe","version":2}
+ *   virtlab-probe pmu                       (pmu.c) the guest's PMU: driver line, arch_perfmon,
+ *                                           event sources, perf_event_open of each event
+ *   virtlab-probe heartbeat INTERVAL_MS FILE, heartbeat-report FILE, pattern MIB FILE [MIBPS],
+ *                 pattern-verify FILE       (migrate.c) migration downtime and corruption probes
+ *   virtlab-probe run OUT -- CMD [ARG...]   (lab.c) the lab's runner: CMD's stdout/stderr lines,
+ *                                           start and exit as stamped lines in OUT; exits as CMD
+ *   virtlab-probe sample INTERVAL_MS OUT    (lab.c) the lab's sampler: a JSON line of CPU, memory
+ *                                           and clock facts in OUT every INTERVAL_MS until SIGTERM
  *
- * Built by guest/build-image.sh with `gcc -static -O2` and installed as /usr/bin/virtlab-probe.
- * Later work adds subcommands (heartbeat, memory dirtier, PMU probe) in files of their own
- * (the guest/probe directory, declared in probe.h): each is a cmd_xxx() function and a line in the table in main().
+ * Built by guest/build-image.sh with `gcc -std=c99 -static -O2 -s -Wall -Wextra`, installed as
+ * /usr/bin/virtlab-probe and copied beside the image as virtlab-probe. Every .c file in
+ * guest/probe is part of it; a subcommand is a cmd_xxx() function declared in probe.h and a line
+ * in the table in main(). Helpers shared between the files (read_line, json_string,
+ * print_error, parse_count, read_info) are declared in probe.h too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,12 +47,12 @@
 
 #include "probe.h"
 
-#define PROBE_VERSION 1
+#define PROBE_VERSION 2
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
 /* Reads the first line of a (sysfs) file into buf without the newline; "" if unreadable. */
-static void read_line(const char *path, char *buf, size_t size)
+void read_line(const char *path, char *buf, size_t size)
 {
     FILE *f = fopen(path, "r");
     buf[0] = '\0';
@@ -58,7 +67,7 @@ static void read_line(const char *path, char *buf, size_t size)
 }
 
 /* Prints s as a JSON string literal (with quotes). */
-static void json_string(FILE *out, const char *s)
+void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -75,7 +84,7 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static int print_error(const char *fmt, ...)
+int print_error(const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -98,7 +107,7 @@ static long long timespec_ns(clockid_t clock)
 }
 
 /* Parses a non-negative decimal number; returns -1 if s is not one. */
-static long long parse_count(const char *s)
+long long parse_count(const char *s)
 {
     char *end;
     long long v;
@@ -113,15 +122,7 @@ static long long parse_count(const char *s)
 
 /* ---- info ---------------------------------------------------------------------------- */
 
-struct info {
-    long nproc;
-    int affinity;
-    char online[256], present[256], possible[256];
-    long long memtotal_kib, memavailable_kib, memfree_kib;
-    char clocksource[64];
-    double uptime_s;
-    long long mono_ns, realtime_ns;
-};
+/* struct info is in probe.h (lab.c's sampler reads it too). */
 
 static long long meminfo_kib(const char *text, const char *key)
 {
@@ -134,7 +135,7 @@ static long long meminfo_kib(const char *text, const char *key)
     return strtoll(p, NULL, 10);
 }
 
-static void read_info(struct info *in)
+void read_info(struct info *in)
 {
     char buf[4096];
     size_t n = 0;
@@ -327,6 +328,8 @@ static const struct command commands[] = {
     {"heartbeat-report", cmd_heartbeat_report, "heartbeat-report FILE"},
     {"pattern", cmd_pattern, "pattern MIB FILE [MIBPS]"},
     {"pattern-verify", cmd_pattern_verify, "pattern-verify FILE"},
+    {"run", cmd_run, "run OUT -- CMD [ARG...]"},
+    {"sample", cmd_sample, "sample INTERVAL_MS OUT"},
 };
 
 static int usage(void)
