@@ -35,12 +35,26 @@ internal static class LabCommands
             psi.ArgumentList.Add(a);
         }
 
-        // Ctrl-C reaches the lab too (same process group): it cleans up and exits; this process waits for it.
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true);
+        // A signal to this process is passed on to the lab (a Ctrl-C on a terminal reaches both: the lab takes a second
+        // one as the same request), which destroys what it started and exits; this process waits for it.
         using var p = Process.Start(psi)!;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Forward(c, p, "INT"));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Forward(c, p, "TERM"));
         await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         return p.ExitCode;
+    }
+
+    private static void Forward(PosixSignalContext context, Process lab, string signal)
+    {
+        context.Cancel = true;
+        var kill = new ProcessStartInfo("/bin/kill") { UseShellExecute = false };
+        foreach (var a in new[] { "-s", signal, lab.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            kill.ArgumentList.Add(a);
+        }
+
+        using var k = Process.Start(kill);
+        k?.WaitForExit();
     }
 
     /// <summary>$VIRTLAB_LAB, else virtlab-lab beside this program or in the build's lab/ directory.</summary>

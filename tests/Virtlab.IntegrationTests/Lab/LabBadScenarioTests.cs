@@ -34,7 +34,7 @@ public sealed class LabBadScenarioTests
     {
         using var lab = new LabCli();
         var file = Path.Combine(lab.Root, "bad.yaml");
-        await File.WriteAllTextAsync(file, yaml);
+        await File.WriteAllTextAsync(file, yaml, TestContext.Current.CancellationToken);
 
         var r = await lab.RunAsync(TimeSpan.FromMinutes(3), "run", file, "--report", lab.Report("r"));
 
@@ -52,7 +52,7 @@ public sealed class LabBadScenarioTests
         Requirements.QemuAndImage();
         using var lab = new LabCli();
         var file = Path.Combine(lab.Root, "cpu.yaml");
-        await File.WriteAllTextAsync(file, Good + "\n  vm:\n    cpu: [max, Nehalme]");
+        await File.WriteAllTextAsync(file, Good + "\n  vm:\n    cpu: [max, Nehalme]", TestContext.Current.CancellationToken);
 
         var r = await lab.RunAsync(TimeSpan.FromMinutes(3), "run", file, "--report", lab.Report("r"));
 
