@@ -58,6 +58,12 @@ public static partial class ScenarioReader
         }
 
         var root = stream.Documents[0].RootNode;
+        if (root is not YamlMappingNode)
+        {
+            y.Problem(root, "yaml", $"a scenario is a mapping (name:, app:, checks:, ...), this file is {ScenarioYaml.Describe(root)}");
+            throw new ScenarioException(y.Sorted());
+        }
+
         if (y.Map(root, string.Empty, Keys) is not { } map)
         {
             throw new ScenarioException(y.Sorted());

@@ -7,9 +7,13 @@ internal static class WorldsReader
 {
     private static readonly string[] VmKeys = [.. WorldAxes.All, "exclude", "include"];
 
-    /// <summary>The matrix with every absent axis at its default; <paramref name="node"/> null when the section is not there.</summary>
+    /// <summary>
+    /// The matrix with every absent axis at its default; <paramref name="node"/> null when the section is not there. An
+    /// empty matrix is a problem only when no value of it was (a bad value leaves its axis short).
+    /// </summary>
     public static WorldsSpec Read(ScenarioYaml y, YamlNode? node, YamlNode root)
     {
+        var before = y.Problems.Count;
         var map = node is null ? null : y.Map(node, "worlds", ["host", "vm"]);
         var vm = map?.Given("vm") is { } vmNode ? y.Map(vmNode, "worlds.vm", VmKeys) : null;
         var worlds = new WorldsSpec(
@@ -23,7 +27,7 @@ internal static class WorldsReader
 
         var cells = WorldMatrix.Cells(worlds);
         var where = (YamlNode?)vm?.Node ?? map?.Node ?? root;
-        if (cells.Count == 0)
+        if (cells.Count == 0 && y.Problems.Count == before)
         {
             y.Problem(where, "worlds.vm", "the matrix is empty (and host is false): no world to run in");
         }
