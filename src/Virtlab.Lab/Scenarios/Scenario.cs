@@ -21,4 +21,7 @@ public sealed record Scenario(
     DowntimeSpec? Downtime)
 {
     public string Directory => Path.GetDirectoryName(SourcePath)!;
+
+    /// <summary>Where each value was written (for problems found after reading: missing files, unknown CPU models).</summary>
+    public ScenarioPositions Positions { get; init; } = ScenarioPositions.Empty;
 }
