@@ -12,7 +12,8 @@ internal sealed record WorldObservation(
     AppExit? Exit,
     IReadOnlyList<ProbeSample> Samples,
     IReadOnlyList<EventRecord> Events,
-    IReadOnlyList<GapSample> Latency);
+    IReadOnlyList<GapSample> Latency,
+    WorldFacts? Facts = null);
 
 /// <summary>
 /// Decides every check of a scenario for one world and explains each failure with the probe reading or the event
@@ -80,7 +81,7 @@ internal static class CheckEvaluator
 
         return hit is null
             ? new CheckResult(c.Name, Verdict.Passed, $"no output line matches /{c.Pattern}/", null, null)
-            : new CheckResult(c.Name, Verdict.Failed, $"'{Cut(hit.Text)}' at t={S(hit.AtSeconds)}", LastEventBefore(o, hit.AtSeconds), hit.AtSeconds);
+            : new CheckResult(c.Name, Verdict.Failed, $"'{Cut(hit.Text)}' at t={S(hit.AtSeconds)}", Join(FactsWhy(o, hit.Text), LastEventBefore(o, hit.AtSeconds)), hit.AtSeconds);
     }
 
     private static CheckResult Metric(MetricCheck c, WorldObservation o)
@@ -250,8 +251,17 @@ internal static class CheckEvaluator
 
     private static string? LastLineOrEvent(WorldObservation o, double at) =>
         o.Output.LastOrDefault(l => l.AtSeconds <= at + 0.001) is { } line
-            ? $"its last line: '{Cut(line.Text)}'" + (LastEventBefore(o, at) is { } e ? $"; {e}" : string.Empty)
+            ? Join($"its last line: '{Cut(line.Text)}'", FactsWhy(o, line.Text), LastEventBefore(o, at))
             : LastEventBefore(o, at);
+
+    /// <summary>What the world's facts say about a line: a perf_event_open failure where the probe found no PMU.</summary>
+    private static string? FactsWhy(WorldObservation o, string text) =>
+        o.Facts is { Pmu: false } f && text.Contains("perf_event", StringComparison.OrdinalIgnoreCase)
+            ? $"this world has no hardware PMU (the probe: {f.PmuDetail ?? "no cpu event source"})"
+            : null;
+
+    private static string? Join(params string?[] parts) =>
+        parts.Where(p => p is not null).ToList() is { Count: > 0 } some ? string.Join("; ", some) : null;
 
     private static string? SignalWhy(int sig, WorldObservation o) => sig == 4
         ? "SIGILL: the CPU has no such instruction (a CPU feature the program needs is missing from this world's CPU model)"

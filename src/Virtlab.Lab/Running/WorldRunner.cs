@@ -38,7 +38,7 @@ internal sealed class WorldRunner(Scenario scenario, string runDirectory, Action
             await File.WriteAllTextAsync(Path.Combine(runDirectory, "samples.jsonl"), samplesText, ct).ConfigureAwait(false);
 
             var samples = ProbeLog.ParseSamples(samplesText, run.T0Mono);
-            var observation = new WorldObservation(run.Output, run.Exit, samples, run.Events, run.Latency);
+            var observation = new WorldObservation(run.Output, run.Exit, samples, run.Events, run.Latency, facts);
             var checks = CheckEvaluator.Evaluate(scenario.Checks, observation);
             return Result(world.Spec, CheckEvaluator.Overall(checks), null, startedAt, clock, run.Exit, facts, checks, run.Events, samples,
                 CheckEvaluator.Metrics(scenario.Checks, run.Output), run.Output, run.Latency, actions?.Migrations ?? []);

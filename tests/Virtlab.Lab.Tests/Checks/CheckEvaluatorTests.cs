@@ -122,12 +122,27 @@ public sealed class CheckEvaluatorTests
         Assert.Equal(Verdict.Passed, CheckEvaluator.Overall(results[..1]));
     }
 
+    [Theory]
+    [InlineData(false, "its last line: 'perf_event_open(cycles): ENOENT (No such file or directory)'; this world has no hardware PMU (the probe: Performance Events: PMU not available due to virtualization)")]
+    [InlineData(true, "its last line: 'perf_event_open(cycles): ENOENT (No such file or directory)'")]
+    public void Given_a_perf_event_failure_then_the_explanation_names_a_missing_pmu_only_where_the_probe_found_none(bool pmu, string why)
+    {
+        var facts = new WorldFacts("QEMU TCG CPU", ["fpu"], "tsc", pmu, pmu ? null : "Performance Events: PMU not available due to virtualization", 1, 241234);
+        var o = Observation(output: [Line(0.1, "perf_event_open(cycles): ENOENT (No such file or directory)")], exit: new AppExit(4, null, false, 0.1), facts: facts);
+
+        var r = Assert.Single(CheckEvaluator.Evaluate([new ExitCheck("exit 0", [0])], o));
+
+        Assert.Equal(Verdict.Failed, r.Verdict);
+        Assert.Equal(why, r.Explanation);
+    }
+
     private static OutputLine Line(double at, string text) => new(at, 1000 + (at * 1000), 5000 + (at * 1000), "out", text);
 
     private static ProbeSample Sample(double at, int online) =>
         new(at, online, online, online, online == 2 ? "0-1" : "0-3", 241234, 190000, "tsc", 1000 + (at * 1000), 5000 + (at * 1000), 250, 0, null);
 
     private static WorldObservation Observation(
-        IEnumerable<OutputLine>? output = null, AppExit? exit = null, IEnumerable<ProbeSample>? samples = null, IReadOnlyList<EventRecord>? events = null) =>
-        new([.. output ?? []], exit, [.. samples ?? []], events ?? [], []);
+        IEnumerable<OutputLine>? output = null, AppExit? exit = null, IEnumerable<ProbeSample>? samples = null, IReadOnlyList<EventRecord>? events = null,
+        WorldFacts? facts = null) =>
+        new([.. output ?? []], exit, [.. samples ?? []], events ?? [], [], facts);
 }
