@@ -31,6 +31,17 @@ internal static class DowntimeText
             _ => "max downtime: not found (no trial ran)",
         };
         console.MarkupLine(line);
+        var migrations = answer.Trials.Where(t => t.Kind == "migrate").ToList();
+        if (migrations.Count > 0)
+        {
+            string Limits(IEnumerable<DowntimeTrial> ts) => string.Join(", ", ts.Select(t => LabDurations.Format(t.Stop)));
+            var passed = migrations.Where(t => t.Run.Verdict == Results.Verdict.Passed).ToList();
+            var worst = migrations.Max(t => t.StoppedMs ?? 0);
+            console.MarkupLine(passed.Count == migrations.Count
+                ? $"live migration: passes under every --max-downtime tried ({Limits(migrations)}); the application stood still at most {worst:0} ms"
+                : $"live migration: fails under --max-downtime {Limits(migrations.Except(passed))}" + (passed.Count > 0 ? $"; passes under {Limits(passed)}" : string.Empty));
+        }
+
         foreach (var side in new[] { answer.LargestPassing, answer.SmallestFailing }.OfType<TimeSpan>())
         {
             var t = answer.Trials.Last(x => x.Kind == "pause" && x.Stop == side);
