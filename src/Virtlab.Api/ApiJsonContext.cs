@@ -54,4 +54,11 @@ namespace Virtlab.Api;
 [JsonSerializable(typeof(AutoBalloonRequest))]
 [JsonSerializable(typeof(AutoBalloonInfo))]
 [JsonSerializable(typeof(GuestViewInfo))]
+[JsonSerializable(typeof(ClusterJoinRequest))]
+[JsonSerializable(typeof(ClusterJoinReply))]
+[JsonSerializable(typeof(ClusterHostRecord))]
+[JsonSerializable(typeof(ClusterMemberRecord))]
+[JsonSerializable(typeof(ClusterRecord))]
+[JsonSerializable(typeof(ClusterStatusInfo))]
+[JsonSerializable(typeof(ClusterMembershipRecord))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

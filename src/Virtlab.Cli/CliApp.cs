@@ -29,6 +29,7 @@ internal static class CliApp
             MigrationCommands.Migrate(), MigrationCommands.DomJobInfo(), MigrationCommands.DomJobAbort(), MigrationCommands.MigratePostcopy(),
             HotplugCommands.SetVcpus(), HotplugCommands.VcpuCount(), HotplugCommands.GuestVcpus(), HotplugCommands.SetMem(),
             HotplugCommands.DomMemStat(), HotplugCommands.AutoBalloon(), HotplugCommands.GuestView(), HotplugCommands.GuestWatch(),
+            ClusterCommands.Cluster(),
             LabCommands.Lab(),
         })
         {

@@ -4,6 +4,7 @@ using Virtlab.Engine.Host;
 using Virtlab.Engine.Store;
 using Virtlab.Engine;
 using Virtlab.Engine.Migration;
+using Virtlab.Engine.Cluster;
 
 namespace Virtlab.Daemon;
 
@@ -62,7 +63,8 @@ public static class DaemonHost
             store,
             new AcceleratorSelector(),
             migration: new MigrationOptions { ListenAddress = listen?.Address.ToString() ?? "127.0.0.1" },
-            log: m => log.LogInformation("{Message}", m));
+            log: m => log.LogInformation("{Message}", m),
+            cluster: new ClusterOptions { Address = listen is null ? null : $"virtlab+tcp://{listen}" });
         var adopted = await manager.StartAsync(CancellationToken.None).ConfigureAwait(false);
         if (adopted.Count > 0)
         {

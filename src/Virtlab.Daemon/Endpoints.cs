@@ -26,5 +26,6 @@ internal static class Endpoints
         PmuEndpoints.Map(v1, engine.Pmu);
         ClockEndpoints.Map(v1, engine.Clock);
         MigrationEndpoints.Map(v1, engine.MigrationOut, engine.MigrationIn);
+        ClusterEndpoints.Map(v1, engine.Cluster);
     }
 }

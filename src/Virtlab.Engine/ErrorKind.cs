@@ -33,6 +33,9 @@ public enum ErrorKind
     /// <summary>Another job holds the domain.</summary>
     Busy,
 
+    /// <summary>A service this host depends on (etcd) did not answer; the message says which and what to check.</summary>
+    Unreachable,
+
     /// <summary>Anything else: a bug or an environment failure.</summary>
     Internal,
 }

@@ -1,6 +1,7 @@
 using Virtlab.Engine.Accel;
 using Virtlab.Engine.Capabilities;
 using Virtlab.Engine.Clock;
+using Virtlab.Engine.Cluster;
 using Virtlab.Engine.Cpu;
 using Virtlab.Engine.Domains;
 using Virtlab.Engine.Host;
@@ -29,13 +30,14 @@ public sealed class VirtlabEngine : IAsyncDisposable
         HotplugOptions? hotplug = null,
         MigrationOptions? migration = null,
         Func<QemuBinary>? qemu = null,
-        Action<string>? log = null)
-        : this(new EngineContext(paths, store, accel, options, qemu, log), hotplug, migration)
+        Action<string>? log = null,
+        ClusterOptions? cluster = null)
+        : this(new EngineContext(paths, store, accel, options, qemu, log), hotplug, migration, cluster)
     {
     }
 
     /// <summary>Every feature on a given context (tests build one over fakes).</summary>
-    public VirtlabEngine(EngineContext context, HotplugOptions? hotplug = null, MigrationOptions? migration = null)
+    public VirtlabEngine(EngineContext context, HotplugOptions? hotplug = null, MigrationOptions? migration = null, ClusterOptions? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         Context = context;
@@ -52,6 +54,7 @@ public sealed class VirtlabEngine : IAsyncDisposable
         Cpu = new CpuModelService(Context);
         Clock = new ClockService(Context);
         Pmu = new PmuService(Context);
+        Cluster = new ClusterService(Context, cluster ?? new ClusterOptions());
 
         var jobs = new JobRecords(Path.Combine(context.Paths.Home, "jobs"));
         var recovery = new SourceRecovery(Context, jobs);
@@ -85,6 +88,8 @@ public sealed class VirtlabEngine : IAsyncDisposable
 
     public PmuService Pmu { get; }
 
+    public ClusterService Cluster { get; }
+
     public MigrationOutService MigrationOut { get; }
 
     public MigrationInService MigrationIn { get; }
@@ -103,12 +108,16 @@ public sealed class VirtlabEngine : IAsyncDisposable
             _ = MigrationIn.AdoptIfIncoming(domain) || Settler.SettleIfInterrupted(domain);
         }
 
+        // A member registers again (in the background: an unreachable etcd never holds up the daemon's start).
+        Cluster.Rejoin();
+
         return adopted.Select(d => d.Name).ToList();
     }
 
     /// <summary>The daemon is going away: stop the loops and close every connection; every VM keeps running.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Cluster.DisposeAsync().ConfigureAwait(false);
         await AutoBalloon.DisposeAsync().ConfigureAwait(false);
         await Context.Domains.DisposeAsync().ConfigureAwait(false);
     }

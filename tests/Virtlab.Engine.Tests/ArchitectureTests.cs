@@ -13,7 +13,7 @@ namespace Virtlab.Engine.Tests;
 public sealed partial class ArchitectureTests
 {
     private static readonly string[] Features =
-        ["Lifecycle", "Passthrough", "Capabilities", "Hotplug", "Cpu", "Clock", "Pmu", "Migration"];
+        ["Lifecycle", "Passthrough", "Capabilities", "Hotplug", "Cpu", "Clock", "Pmu", "Migration", "Cluster"];
 
     private static readonly string[] Infrastructure =
         ["Domains", "Guest", "Qemu", "Process", "Store", "Host", "Accel", "Images", "Network"];

@@ -39,6 +39,9 @@ public sealed class StateStore
                 accel_reason TEXT NOT NULL,
                 qemu_version TEXT NOT NULL,
                 started_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS settings(
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL);
             """);
         File.SetUnixFileMode(databasePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
@@ -141,6 +144,35 @@ public sealed class StateStore
         using var cmd = c.CreateCommand();
         cmd.CommandText = "DELETE FROM runtime WHERE name = $name";
         cmd.Parameters.AddWithValue("$name", name);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>A small piece of this host's own state (e.g. its cluster membership), or null.</summary>
+    public string? GetSetting(string key)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT value FROM settings WHERE key = $key";
+        cmd.Parameters.AddWithValue("$key", key);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    public void SetSetting(string key, string value)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT OR REPLACE INTO settings(key, value) VALUES($key, $value)";
+        cmd.Parameters.AddWithValue("$key", key);
+        cmd.Parameters.AddWithValue("$value", value);
+        cmd.ExecuteNonQuery();
+    }
+
+    public void RemoveSetting(string key)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "DELETE FROM settings WHERE key = $key";
+        cmd.Parameters.AddWithValue("$key", key);
         cmd.ExecuteNonQuery();
     }
 

@@ -1,0 +1,64 @@
+namespace Virtlab.Api;
+
+// cluster init / join / leave / status: this host's membership of a Virtlab cluster kept in etcd (docs/CLUSTER.md).
+
+/// <summary>CLI → daemon: cluster init|join --etcd ENDPOINTS [--lease-ttl T].</summary>
+public sealed record ClusterJoinRequest(string Etcd, string? LeaseTtl = null);
+
+/// <summary>What init, join and leave did.</summary>
+public sealed record ClusterJoinReply(string HostId, IReadOnlyList<string> Endpoints, int LeaseTtlSeconds, string? LeaseId, string Message);
+
+/// <summary>
+/// The value of <c>/virtlab/hosts/HOST-ID</c> (attached to the host's lease): what this host is and has, refreshed by its
+/// keep-alive loop.
+/// </summary>
+public sealed record ClusterHostRecord(
+    string HostId,
+    string? Address,
+    string CpuModel,
+    IReadOnlyList<string> CpuFlags,
+    long FreeMemoryKiB,
+    int Cores,
+    string? QemuVersion,
+    string Accelerator,
+    IReadOnlyList<string> Vms,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>The value of <c>/virtlab/members/HOST-ID</c> (no lease): a host joined and has not left.</summary>
+public sealed record ClusterMemberRecord(string HostId, string? Address, DateTimeOffset JoinedAt);
+
+/// <summary>The value of <c>/virtlab/cluster</c>, written once by cluster init.</summary>
+public sealed record ClusterRecord(string CreatedBy, DateTimeOffset CreatedAt);
+
+/// <summary>One row of cluster status: a member, whether its lease is alive, and what it runs.</summary>
+public sealed record ClusterHostStatus(
+    string HostId,
+    string Health,
+    long? LeaseTtlRemainingSeconds,
+    string? Address,
+    string? CpuModel,
+    int? Cores,
+    long? FreeMemoryKiB,
+    string? QemuVersion,
+    string? Accelerator,
+    IReadOnlyList<string> Vms,
+    IReadOnlyList<string> OwnedVms,
+    bool Self);
+
+/// <summary>An ownership key <c>/virtlab/vms/NAME/owner</c>.</summary>
+public sealed record ClusterVmOwner(string Name, string Owner);
+
+/// <summary>cluster status: this host's view of its membership, then the cluster as etcd has it.</summary>
+public sealed record ClusterStatusInfo(
+    bool Member,
+    string? HostId,
+    IReadOnlyList<string> Endpoints,
+    int LeaseTtlSeconds,
+    string Lease,
+    string? Fenced,
+    IReadOnlyList<ClusterHostStatus> Hosts,
+    IReadOnlyList<ClusterVmOwner> Owners,
+    string? EtcdProblem);
+
+/// <summary>What a daemon keeps in its own state to rejoin after a restart (not in etcd).</summary>
+public sealed record ClusterMembershipRecord(string HostId, IReadOnlyList<string> Endpoints, int LeaseTtlSeconds, long? LeaseId);

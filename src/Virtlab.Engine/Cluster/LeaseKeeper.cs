@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Virtlab.Api;
+using Virtlab.Engine.Domains;
+
+namespace Virtlab.Engine.Cluster;
+
+/// <summary>
+/// This host's registration in etcd while it is a member: a lease of the membership's TTL, renewed
+/// <see cref="ClusterOptions.KeepAlivesPerTtl"/> times per TTL by a loop in the daemon; the host key and the ownership
+/// keys of the VMs it runs, attached to that lease. When no keep-alive has been answered for a whole TTL (or etcd says
+/// the lease is gone), the lease is lost: etcd has dropped, or is about to drop, this host's keys, so another host may
+/// take its VMs; this host fences itself (<see cref="Fencing"/>) and keeps trying to register again with a new lease.
+/// </summary>
+public sealed class LeaseKeeper : IAsyncDisposable
+{
+    private readonly EngineContext _context;
+    private readonly ClusterOptions _options;
+    private readonly Action<ClusterMembershipRecord> _save;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, string> _conflicts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _owned = new(StringComparer.Ordinal);
+    private Task? _loop;
+    private long _lastRenewed;
+    private long _lastHostWrite;
+    private IReadOnlyList<string> _publishedVms = [];
+    private string _state = "registering";
+
+    public LeaseKeeper(EngineContext context, ClusterOptions options, EtcdStore store, ClusterMembershipRecord membership, Action<ClusterMembershipRecord> save)
+    {
+        _context = context;
+        _options = options;
+        Store = store;
+        Membership = membership;
+        _save = save;
+    }
+
+    public EtcdStore Store { get; }
+
+    public ClusterMembershipRecord Membership { get; private set; }
+
+    /// <summary>The lease this host holds now, or null while it is not registered.</summary>
+    public long? Lease { get; private set; }
+
+    /// <summary>Why and when this host last fenced itself, or null.</summary>
+    public string? Fenced { get; private set; }
+
+    public string State
+    {
+        get
+        {
+            lock (_conflicts)
+            {
+                var conflicts = _conflicts.Count == 0 ? string.Empty : "; not owned here: " + string.Join(", ", _conflicts.Select(c => $"{c.Key} (owned by {c.Value})"));
+                return Lease is null
+                    ? _state + conflicts
+                    : string.Create(CultureInfo.InvariantCulture, $"alive: lease {Lease:x}, renewed {Stopwatch.GetElapsedTime(_lastRenewed).TotalSeconds:0.0} s ago{conflicts}");
+            }
+        }
+    }
+
+    private TimeSpan Ttl => TimeSpan.FromSeconds(Membership.LeaseTtlSeconds);
+
+    /// <summary>
+    /// Grants a lease and writes this host's member and host keys; a lease a previous daemon left is revoked first.
+    /// Throws <see cref="VirtlabException"/> when etcd cannot be reached.
+    /// </summary>
+    public async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        if (Membership.LeaseId is { } old)
+        {
+            await Store.RevokeLeaseAsync(old, cancellationToken).ConfigureAwait(false);
+        }
+
+        var lease = await Store.GrantLeaseAsync(Membership.LeaseTtlSeconds, cancellationToken).ConfigureAwait(false);
+        _lastRenewed = Stopwatch.GetTimestamp();
+        Membership = Membership with { LeaseId = lease };
+        _save(Membership);
+        var member = new ClusterMemberRecord(Membership.HostId, _options.Address, DateTimeOffset.UtcNow);
+        await Store.PutAsync(ClusterKeys.Member(Membership.HostId), JsonSerializer.Serialize(member, ApiJsonContext.Default.ClusterMemberRecord), 0, cancellationToken).ConfigureAwait(false);
+        Lease = lease;
+        lock (_conflicts)
+        {
+            _owned.Clear();
+        }
+
+        await PublishHostAsync(lease, cancellationToken).ConfigureAwait(false);
+        await ClaimVmsAsync(lease, cancellationToken).ConfigureAwait(false);
+        _context.Log?.Invoke($"cluster: host {Membership.HostId} registered in etcd ({string.Join(",", Store.Endpoints)}) with lease {lease:x}, TTL {Membership.LeaseTtlSeconds} s");
+    }
+
+    /// <summary>Starts the keep-alive loop.</summary>
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>cluster leave: stops the loop and revokes the lease (etcd deletes the host and ownership keys with it).</summary>
+    public async Task<bool> RevokeAsync(CancellationToken cancellationToken)
+    {
+        await StopLoopAsync().ConfigureAwait(false);
+        var lease = Lease ?? Membership.LeaseId;
+        Lease = null;
+        return lease is { } id && await Store.RevokeLeaseAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The daemon is going away: the loop stops and the lease is left to expire (a restarted daemon revokes it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopLoopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        Store.Dispose();
+    }
+
+    private async Task StopLoopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var interval = Ttl / Math.Max(2, _options.KeepAlivesPerTtl);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                await StepAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is VirtlabException or IOException or InvalidOperationException)
+            {
+                _context.Log?.Invoke($"cluster: keep-alive step failed: {e.Message}");
+            }
+        }
+    }
+
+    private async Task StepAsync(CancellationToken cancellationToken)
+    {
+        if (Lease is not { } lease)
+        {
+            try
+            {
+                await RegisterAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (VirtlabException e)
+            {
+                _state = $"not registered: {e.Message}";
+            }
+
+            return;
+        }
+
+        long? ttl;
+        try
+        {
+            ttl = await Store.KeepAliveOnceAsync(lease, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VirtlabException e)
+        {
+            if (Stopwatch.GetElapsedTime(_lastRenewed) >= Ttl)
+            {
+                await LoseLeaseAsync($"no keep-alive was answered for {Membership.LeaseTtlSeconds} s (the lease TTL): {e.Message}", cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (ttl is null)
+        {
+            await LoseLeaseAsync($"etcd says lease {lease:x} has expired", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _lastRenewed = Stopwatch.GetTimestamp();
+        var vms = HostFacts.RunningVms(_context);
+        if (!vms.SequenceEqual(_publishedVms, StringComparer.Ordinal) || Stopwatch.GetElapsedTime(_lastHostWrite) >= _options.HostRecordRefresh)
+        {
+            await PublishHostAsync(lease, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ClaimVmsAsync(lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PublishHostAsync(long lease, CancellationToken cancellationToken)
+    {
+        var record = HostFacts.Read(_context, Membership.HostId, _options.Address);
+        await Store.PutAsync(ClusterKeys.Host(Membership.HostId), JsonSerializer.Serialize(record, ApiJsonContext.Default.ClusterHostRecord), lease, cancellationToken).ConfigureAwait(false);
+        _publishedVms = record.Vms;
+        _lastHostWrite = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Ownership: every VM this host runs gets <c>/virtlab/vms/NAME/owner</c> = this host, created only if no host owns
+    /// it (CreateRevision == 0) and attached to this host's lease; a VM another host owns is reported, not taken. The key
+    /// of a VM this host no longer runs is deleted while it still names this host.
+    /// </summary>
+    private async Task ClaimVmsAsync(long lease, CancellationToken cancellationToken)
+    {
+        var running = HostFacts.RunningVms(_context);
+        foreach (var name in running)
+        {
+            lock (_conflicts)
+            {
+                if (_owned.Contains(name))
+                {
+                    continue;
+                }
+            }
+
+            var existing = await Store.CreateAsync(ClusterKeys.VmOwner(name), Membership.HostId, lease, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && existing.Value == Membership.HostId && existing.Lease != lease)
+            {
+                // Ours from an earlier lease (still alive): attach it to this one.
+                await Store.PutAsync(ClusterKeys.VmOwner(name), Membership.HostId, lease, cancellationToken).ConfigureAwait(false);
+                existing = null;
+            }
+
+            lock (_conflicts)
+            {
+                if (existing is null || existing.Value == Membership.HostId)
+                {
+                    _owned.Add(name);
+                    _conflicts.Remove(name);
+                }
+                else
+                {
+                    _conflicts[name] = existing.Value;
+                }
+            }
+
+            if (existing is not null && existing.Value != Membership.HostId)
+            {
+                _context.Log?.Invoke($"cluster: VM {name} runs here but host {existing.Value} owns it in etcd: not taken");
+            }
+        }
+
+        string[] gone;
+        lock (_conflicts)
+        {
+            gone = _owned.Where(n => !running.Contains(n, StringComparer.Ordinal)).ToArray();
+            foreach (var name in _conflicts.Keys.Where(n => !running.Contains(n, StringComparer.Ordinal)).ToList())
+            {
+                _conflicts.Remove(name);
+            }
+        }
+
+        foreach (var name in gone)
+        {
+            await Store.DeleteIfValueAsync(ClusterKeys.VmOwner(name), Membership.HostId, cancellationToken).ConfigureAwait(false);
+            lock (_conflicts)
+            {
+                _owned.Remove(name);
+            }
+        }
+    }
+
+    private async Task LoseLeaseAsync(string why, CancellationToken cancellationToken)
+    {
+        Lease = null;
+        var at = DateTimeOffset.UtcNow;
+        _state = $"lost at {at:u}: {why}; registering again";
+        var paused = await Fencing.PauseAllAsync(_context, cancellationToken).ConfigureAwait(false);
+        Fenced = $"at {at:u} the lease was lost ({why}): paused {paused.Count} VM(s){(paused.Count == 0 ? string.Empty : ": " + string.Join(", ", paused))}; 'virtlab resume NAME' runs one again";
+        _context.Log?.Invoke("cluster: fenced: " + Fenced);
+    }
+}
