@@ -133,7 +133,7 @@ internal static class ClusterCommands
             h.CpuModel ?? "-",
             h.Cores?.ToString(CultureInfo.InvariantCulture) ?? "-",
             h.FreeMemoryKiB is { } kib ? string.Create(CultureInfo.InvariantCulture, $"{kib / 1024} MiB") : "-",
-            h.QemuVersion ?? "-",
+            h.QemuVersion is { } q ? q.Split(' ')[0] : "-",
             h.Accelerator is { } a ? a.Split(' ')[0] : "-",
             Vms(h),
         }).ToList();

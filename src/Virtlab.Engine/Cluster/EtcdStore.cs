@@ -22,7 +22,12 @@ public sealed class EtcdStore : IDisposable
         ArgumentNullException.ThrowIfNull(endpoints);
         Endpoints = endpoints;
         CallTimeout = callTimeout;
-        _client = new EtcdClient(string.Join(',', endpoints));
+        // gRPC backs off up to 2 minutes between reconnects by default: an etcd that comes back must be seen within a TTL.
+        _client = new EtcdClient(string.Join(',', endpoints), configureChannelOptions: o =>
+        {
+            o.InitialReconnectBackoff = TimeSpan.FromMilliseconds(200);
+            o.MaxReconnectBackoff = TimeSpan.FromSeconds(1);
+        });
     }
 
     public IReadOnlyList<string> Endpoints { get; }
@@ -159,11 +164,21 @@ public sealed class EtcdStore : IDisposable
         }
     }
 
+    /// <summary>Why an etcd call failed, in a few words (for the log and the lease state, where the full advice would repeat).</summary>
+    public static string ShortReason(VirtlabException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.InnerException is RpcException r ? Reason(r, null) : e.Message;
+    }
+
+    private static string Reason(RpcException e, TimeSpan? timeout) =>
+        e.StatusCode == StatusCode.DeadlineExceeded
+            ? timeout is { } t ? $"no answer within {t.TotalSeconds:0.#} s" : "no answer in time"
+            : string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail.TrimEnd('.');
+
     private VirtlabException Unreachable(string what, RpcException e)
     {
-        var why = e.StatusCode == StatusCode.DeadlineExceeded
-            ? $"no answer within {CallTimeout.TotalSeconds:0.#} s"
-            : string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
+        var why = Reason(e, CallTimeout);
         return new VirtlabException(
             ErrorKind.Unreachable,
             $"cannot reach etcd at {string.Join(",", Endpoints)} to {what} ({why}): check that etcd runs there and that --etcd names its client URLs (e.g. --etcd 127.0.0.1:2379)",

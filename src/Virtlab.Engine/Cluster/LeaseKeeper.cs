@@ -130,8 +130,17 @@ public sealed class LeaseKeeper : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
-                await StepAsync(cancellationToken).ConfigureAwait(false);
+                // Not registered (a restarted daemon, or after a lost lease): try at once, then every interval.
+                if (Lease is not null)
+                {
+                    await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                }
+
+                await StepAsync(interval, cancellationToken).ConfigureAwait(false);
+                if (Lease is null)
+                {
+                    await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -140,11 +149,12 @@ public sealed class LeaseKeeper : IAsyncDisposable
             catch (Exception e) when (e is VirtlabException or IOException or InvalidOperationException)
             {
                 _context.Log?.Invoke($"cluster: keep-alive step failed: {e.Message}");
+                _state = Lease is null ? $"not registered: {e.Message}" : _state;
             }
         }
     }
 
-    private async Task StepAsync(CancellationToken cancellationToken)
+    private async Task StepAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
         if (Lease is not { } lease)
         {
@@ -154,7 +164,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
             }
             catch (VirtlabException e)
             {
-                _state = $"not registered: {e.Message}";
+                _state = $"not registered: etcd does not answer ({EtcdStore.ShortReason(e)}); trying again every {interval.TotalSeconds:0.#} s";
             }
 
             return;
@@ -169,7 +179,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
         {
             if (Stopwatch.GetElapsedTime(_lastRenewed) >= Ttl)
             {
-                await LoseLeaseAsync($"no keep-alive was answered for {Membership.LeaseTtlSeconds} s (the lease TTL): {e.Message}", cancellationToken).ConfigureAwait(false);
+                await LoseLeaseAsync($"no keep-alive was answered for {Membership.LeaseTtlSeconds} s, the lease TTL ({EtcdStore.ShortReason(e)})", cancellationToken).ConfigureAwait(false);
             }
 
             return;

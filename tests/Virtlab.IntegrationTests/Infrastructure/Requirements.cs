@@ -53,6 +53,27 @@ public static class Requirements
         Assert.Skip(missing);
     }
 
+    /// <summary>The etcd binary (Debian's etcd-server, installed by scripts/install-deps.sh); skips locally, fails in CI without it.</summary>
+    public static string Etcd()
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, "etcd"))
+            .FirstOrDefault(File.Exists);
+        if (found is not null)
+        {
+            return found;
+        }
+
+        const string missing = "etcd is not installed (Debian's etcd-server: run 'make deps', which installs it)";
+        if (InCi)
+        {
+            Assert.Fail("CI=true and " + missing);
+        }
+
+        Assert.Skip(missing);
+        return string.Empty;
+    }
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
