@@ -15,9 +15,11 @@ packages_backports=(qemu-system-x86 qemu-utils)
 # chromium, fonts-liberation2: the lab's report test opens report.html in headless Chromium (driven by
 # Playwright's bundled driver; 'playwright install' is never run) and screenshots it; Liberation Sans has Arial's
 # metrics, which the report's plots are laid out with.
+# etcd-server: the cluster tests start their own etcd members (3.4) on free 127.0.0.1 ports (docs/CLUSTER.md). Where
+# the package's own service starts (systemd), it listens on 2379, which nothing of Virtlab's uses: it is left alone.
 packages_stable=(gcc libc6-dev zlib1g-dev cpio xz-utils kmod gzip iproute2 iputils-ping procps
                  libglib2.0-0 libpcre2-8-0 libnuma1 liburing2 libudev1
-                 chromium fonts-liberation2)
+                 chromium fonts-liberation2 etcd-server)
 
 have_all() {
   command -v qemu-system-x86_64 >/dev/null || return 1
