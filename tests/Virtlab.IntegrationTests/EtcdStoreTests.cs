@@ -29,11 +29,11 @@ public sealed class EtcdStoreTests
         Assert.Null(first);
         Assert.NotNull(second);
         Assert.Equal(("h1", lease1), (second.Value, second.Lease));
-        Assert.True(await h1.KeepAliveOnceAsync(lease1, ct) is > 0);
+        Assert.True(await h1.KeepAliveOnceAsync(lease1, CallTimeout, ct) is > 0);
 
         Assert.True(await h1.RevokeLeaseAsync(lease1, ct));
         Assert.Null(await h2.GetAsync(key, ct));
-        Assert.Null(await h1.KeepAliveOnceAsync(lease1, ct));
+        Assert.Null(await h1.KeepAliveOnceAsync(lease1, CallTimeout, ct));
         Assert.Null(await h2.CreateAsync(key, "h2", lease2, ct));
         Assert.Equal("h2", (await h1.GetAsync(key, ct))!.Value);
         Assert.False(await h1.DeleteIfValueAsync(key, "h1", ct));

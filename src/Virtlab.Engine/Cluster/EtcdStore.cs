@@ -76,8 +76,8 @@ public sealed class EtcdStore : IDisposable
         });
 
     /// <summary>One keep-alive round trip: the lease's TTL as renewed, or null when etcd no longer has the lease.</summary>
-    public Task<long?> KeepAliveOnceAsync(long lease, CancellationToken cancellationToken) =>
-        CallAsync("keep the lease alive", async deadline =>
+    public Task<long?> KeepAliveOnceAsync(long lease, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync("keep the lease alive", timeout, async deadline =>
         {
             using var call = _client.GetConnection().LeaseClient.LeaseKeepAlive(null, deadline, cancellationToken);
             await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = lease }, cancellationToken).ConfigureAwait(false);
@@ -152,15 +152,17 @@ public sealed class EtcdStore : IDisposable
     private static EtcdKeyValue ToKeyValue(Mvccpb.KeyValue kv) =>
         new(kv.Key.ToStringUtf8(), kv.Value.ToStringUtf8(), kv.Lease, kv.CreateRevision);
 
-    private async Task<T> CallAsync<T>(string what, Func<DateTime, Task<T>> call)
+    private Task<T> CallAsync<T>(string what, Func<DateTime, Task<T>> call) => CallAsync(what, CallTimeout, call);
+
+    private async Task<T> CallAsync<T>(string what, TimeSpan timeout, Func<DateTime, Task<T>> call)
     {
         try
         {
-            return await call(DateTime.UtcNow + CallTimeout).ConfigureAwait(false);
+            return await call(DateTime.UtcNow + timeout).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
-            throw Unreachable(what, e);
+            throw Unreachable(what, e, timeout);
         }
     }
 
@@ -176,9 +178,9 @@ public sealed class EtcdStore : IDisposable
             ? timeout is { } t ? $"no answer within {t.TotalSeconds:0.#} s" : "no answer in time"
             : string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail.TrimEnd('.');
 
-    private VirtlabException Unreachable(string what, RpcException e)
+    private VirtlabException Unreachable(string what, RpcException e, TimeSpan timeout)
     {
-        var why = Reason(e, CallTimeout);
+        var why = Reason(e, timeout);
         return new VirtlabException(
             ErrorKind.Unreachable,
             $"cannot reach etcd at {string.Join(",", Endpoints)} to {what} ({why}): check that etcd runs there and that --etcd names its client URLs (e.g. --etcd 127.0.0.1:2379)",

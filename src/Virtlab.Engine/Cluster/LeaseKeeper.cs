@@ -9,9 +9,11 @@ namespace Virtlab.Engine.Cluster;
 /// <summary>
 /// This host's registration in etcd while it is a member: a lease of the membership's TTL, renewed
 /// <see cref="ClusterOptions.KeepAlivesPerTtl"/> times per TTL by a loop in the daemon; the host key and the ownership
-/// keys of the VMs it runs, attached to that lease. When no keep-alive has been answered for a whole TTL (or etcd says
-/// the lease is gone), the lease is lost: etcd has dropped, or is about to drop, this host's keys, so another host may
-/// take its VMs; this host fences itself (<see cref="Fencing"/>) and keeps trying to register again with a new lease.
+/// keys of the VMs it runs, attached to that lease. etcd renews a lease no earlier than the keep-alive was sent, so the
+/// lease lasts at least until that moment plus the TTL. A watchdog fences this host (<see cref="Fencing"/>) half a
+/// keep-alive interval before that (TTL - interval / 2 after the last answered keep-alive was sent), whatever the
+/// calls in flight are doing; or at once when etcd says the lease is gone. Then it keeps trying to register again
+/// with a new lease.
 /// </summary>
 public sealed class LeaseKeeper : IAsyncDisposable
 {
@@ -23,6 +25,8 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private readonly HashSet<string> _owned = new(StringComparer.Ordinal);
     private Task? _loop;
     private long _lastRenewed;
+    private long _lease;
+    private string _lastError = "no answer";
     private long _lastHostWrite;
     private IReadOnlyList<string> _publishedVms = [];
     private string _state = "registering";
@@ -41,7 +45,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     public ClusterMembershipRecord Membership { get; private set; }
 
     /// <summary>The lease this host holds now, or null while it is not registered.</summary>
-    public long? Lease { get; private set; }
+    public long? Lease => Interlocked.Read(ref _lease) is var l && l != 0 ? l : null;
 
     /// <summary>Why and when this host last fenced itself, or null.</summary>
     public string? Fenced { get; private set; }
@@ -62,6 +66,11 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
     private TimeSpan Ttl => TimeSpan.FromSeconds(Membership.LeaseTtlSeconds);
 
+    private TimeSpan Interval => Ttl / Math.Max(2, _options.KeepAlivesPerTtl);
+
+    /// <summary>How long after the last answered keep-alive was sent this host fences itself.</summary>
+    private TimeSpan FenceAfter => Ttl - (Interval / 2);
+
     /// <summary>
     /// Grants a lease and writes this host's member and host keys; a lease a previous daemon left is revoked first.
     /// Throws <see cref="VirtlabException"/> when etcd cannot be reached.
@@ -73,13 +82,14 @@ public sealed class LeaseKeeper : IAsyncDisposable
             await Store.RevokeLeaseAsync(old, cancellationToken).ConfigureAwait(false);
         }
 
+        var sent = Stopwatch.GetTimestamp();
         var lease = await Store.GrantLeaseAsync(Membership.LeaseTtlSeconds, cancellationToken).ConfigureAwait(false);
-        _lastRenewed = Stopwatch.GetTimestamp();
+        _lastRenewed = sent;
         Membership = Membership with { LeaseId = lease };
         _save(Membership);
         var member = new ClusterMemberRecord(Membership.HostId, _options.Address, DateTimeOffset.UtcNow);
         await Store.PutAsync(ClusterKeys.Member(Membership.HostId), JsonSerializer.Serialize(member, ApiJsonContext.Default.ClusterMemberRecord), 0, cancellationToken).ConfigureAwait(false);
-        Lease = lease;
+        Interlocked.Exchange(ref _lease, lease);
         lock (_conflicts)
         {
             _owned.Clear();
@@ -91,14 +101,14 @@ public sealed class LeaseKeeper : IAsyncDisposable
     }
 
     /// <summary>Starts the keep-alive loop.</summary>
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    public void Start() => _loop = Task.WhenAll(Task.Run(() => RunAsync(_stop.Token)), Task.Run(() => WatchAsync(_stop.Token)));
 
     /// <summary>cluster leave: stops the loop and revokes the lease (etcd deletes the host and ownership keys with it).</summary>
     public async Task<bool> RevokeAsync(CancellationToken cancellationToken)
     {
         await StopLoopAsync().ConfigureAwait(false);
         var lease = Lease ?? Membership.LeaseId;
-        Lease = null;
+        Interlocked.Exchange(ref _lease, 0);
         return lease is { } id && await Store.RevokeLeaseAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -123,9 +133,30 @@ public sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
+    /// <summary>Fences this host once its lease may be about to expire in etcd; checks ten times a keep-alive interval.</summary>
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var tick = Interval / 10;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(tick, cancellationToken).ConfigureAwait(false);
+                if (Lease is { } lease && Stopwatch.GetElapsedTime(_lastRenewed) >= FenceAfter)
+                {
+                    await LoseLeaseAsync(lease, string.Create(CultureInfo.InvariantCulture, $"no keep-alive was answered for {FenceAfter.TotalSeconds:0.0} s of the {Membership.LeaseTtlSeconds} s TTL ({_lastError})"), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var interval = Ttl / Math.Max(2, _options.KeepAlivesPerTtl);
+        var interval = Interval;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -171,27 +202,25 @@ public sealed class LeaseKeeper : IAsyncDisposable
         }
 
         long? ttl;
+        var sent = Stopwatch.GetTimestamp();
         try
         {
-            ttl = await Store.KeepAliveOnceAsync(lease, cancellationToken).ConfigureAwait(false);
+            // Bounded by the interval, so that a hung call never delays the next keep-alive (the watchdog fences anyway).
+            ttl = await Store.KeepAliveOnceAsync(lease, interval, cancellationToken).ConfigureAwait(false);
         }
         catch (VirtlabException e)
         {
-            if (Stopwatch.GetElapsedTime(_lastRenewed) >= Ttl)
-            {
-                await LoseLeaseAsync($"no keep-alive was answered for {Membership.LeaseTtlSeconds} s, the lease TTL ({EtcdStore.ShortReason(e)})", cancellationToken).ConfigureAwait(false);
-            }
-
+            _lastError = EtcdStore.ShortReason(e);
             return;
         }
 
         if (ttl is null)
         {
-            await LoseLeaseAsync($"etcd says lease {lease:x} has expired", cancellationToken).ConfigureAwait(false);
+            await LoseLeaseAsync(lease, $"etcd says lease {lease:x} has expired", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        _lastRenewed = Stopwatch.GetTimestamp();
+        _lastRenewed = sent;
         var vms = HostFacts.RunningVms(_context);
         if (!vms.SequenceEqual(_publishedVms, StringComparer.Ordinal) || Stopwatch.GetElapsedTime(_lastHostWrite) >= _options.HostRecordRefresh)
         {
@@ -274,9 +303,13 @@ public sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    private async Task LoseLeaseAsync(string why, CancellationToken cancellationToken)
+    private async Task LoseLeaseAsync(long lease, string why, CancellationToken cancellationToken)
     {
-        Lease = null;
+        if (Interlocked.CompareExchange(ref _lease, 0, lease) != lease)
+        {
+            return;
+        }
+
         var at = DateTimeOffset.UtcNow;
         _state = $"lost at {at:u}: {why}; registering again";
         var paused = await Fencing.PauseAllAsync(_context, cancellationToken).ConfigureAwait(false);
