@@ -61,4 +61,6 @@ namespace Virtlab.Api;
 [JsonSerializable(typeof(ClusterRecord))]
 [JsonSerializable(typeof(ClusterStatusInfo))]
 [JsonSerializable(typeof(ClusterMembershipRecord))]
+[JsonSerializable(typeof(ClusterVmState))]
+[JsonSerializable(typeof(ClusterEvent))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -58,7 +58,18 @@ public sealed record ClusterStatusInfo(
     string? Fenced,
     IReadOnlyList<ClusterHostStatus> Hosts,
     IReadOnlyList<ClusterVmOwner> Owners,
-    string? EtcdProblem);
+    string? EtcdProblem,
+    IReadOnlyList<ClusterEvent>? Events = null);
+
+/// <summary>
+/// The value of <c>/virtlab/vms/NAME/state</c> (no lease): what the cluster wants of the VM. <see cref="State"/> is
+/// <c>running</c> while some host should run it (with no live owner key, it is restarted elsewhere), <c>shut off</c> once
+/// its host saw it stop, <c>failed</c> when a restart elsewhere did not work.
+/// </summary>
+public sealed record ClusterVmState(string State, string? Host, DateTimeOffset Since, string? Note = null);
+
+/// <summary>A key under <c>/virtlab/events/</c>: something the cluster did by itself (a restart of a dead host's VM).</summary>
+public sealed record ClusterEvent(DateTimeOffset At, string Host, string Vm, string Kind, string Message);
 
 /// <summary>What a daemon keeps in its own state to rejoin after a restart (not in etcd).</summary>
 public sealed record ClusterMembershipRecord(string HostId, IReadOnlyList<string> Endpoints, int LeaseTtlSeconds, long? LeaseId);

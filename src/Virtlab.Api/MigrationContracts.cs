@@ -84,8 +84,11 @@ public sealed record JobInfo(
 /// <summary>Source daemon → destination daemon: prepare an incoming VM from this definition.</summary>
 public sealed record IncomingRequest(string DefinitionJson, string SourceQemuVersion, HostCpuInfo SourceCpu, bool Postcopy = false, LiveDevices? Devices = null);
 
-/// <summary>Destination → source: where its incoming QEMU listens (a QEMU migration URI).</summary>
-public sealed record IncomingReply(string Name, string MigrationUri, int Pid);
+/// <summary>
+/// Destination → source: where its incoming QEMU listens (a QEMU migration URI), and the destination's host id when it
+/// is in a cluster (the switch-over hands the VM's ownership to that host).
+/// </summary>
+public sealed record IncomingReply(string Name, string MigrationUri, int Pid, string? ClusterHost = null);
 
 /// <summary>Source → destination after QEMU reported completed: wait for RESUME, check the agent, fix the clock.</summary>
 public sealed record IncomingFinishRequest(JobInfo Job, int AgentTimeoutSeconds = 60, bool Measure = false, bool Verify = false);

@@ -54,7 +54,10 @@ public sealed class VirtlabEngine : IAsyncDisposable
         Cpu = new CpuModelService(Context);
         Clock = new ClockService(Context);
         Pmu = new PmuService(Context);
-        Cluster = new ClusterService(Context, cluster ?? new ClusterOptions());
+        // In a cluster, a dead host's VMs are started here like any start (ownership first), then the agent is awaited.
+        Cluster = new ClusterService(Context, cluster ?? new ClusterOptions(), async (def, ct) =>
+            await Lifecycle.StartAsync(def.Name, Context.Options.AgentReadyTimeout, ct).ConfigureAwait(false));
+        Context.Ownership = Cluster;
 
         var jobs = new JobRecords(Path.Combine(context.Paths.Home, "jobs"));
         var recovery = new SourceRecovery(Context, jobs);

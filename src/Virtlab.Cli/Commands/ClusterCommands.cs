@@ -80,7 +80,7 @@ internal static class ClusterCommands
         return cmd;
     }
 
-    /// <summary>cluster status as text: this host's lines, then a table with a row per host.</summary>
+    /// <summary>cluster status as text: this host's lines, a table with a row per host, then the cluster's latest events.</summary>
     public static string StatusText(ClusterStatusInfo s)
     {
         if (!s.Member)
@@ -117,6 +117,10 @@ internal static class ClusterCommands
             }
 
             console.Write(table);
+            foreach (var e in s.Events ?? [])
+            {
+                writer.WriteLine($"{e.At:u} {e.Host}: {e.Kind} {e.Vm}: {e.Message}");
+            }
         }
 
         return writer.ToString();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Virtlab.Api;
+using Virtlab.Domain.Definitions;
 using Virtlab.Engine.Domains;
 
 namespace Virtlab.Engine.Cluster;
@@ -7,9 +8,12 @@ namespace Virtlab.Engine.Cluster;
 /// <summary>
 /// cluster init / join / leave / status: this daemon's membership of a Virtlab cluster whose state is in etcd
 /// (docs/CLUSTER.md). Opt-in: a daemon that never joined makes no etcd call at all. The membership (endpoints, TTL,
-/// host id, lease) is kept in the daemon's state, so a restarted daemon registers again by itself.
+/// host id, lease) is kept in the daemon's state, so a restarted daemon registers again by itself. As the engine's
+/// <see cref="IVmOwnership"/>, it lets this host start a VM only while it owns it in etcd.
 /// </summary>
-public sealed class ClusterService(EngineContext context, ClusterOptions options) : IAsyncDisposable
+/// <param name="restart">Starts a dead host's VM here (defined already) and waits for its agent; null: this host restarts none.</param>
+public sealed class ClusterService(EngineContext context, ClusterOptions options, Func<DomainDefinition, CancellationToken, Task>? restart = null)
+    : IAsyncDisposable, IVmOwnership
 {
     private const string MembershipSetting = "cluster.membership";
     private const string HostIdSetting = "cluster.host-id";
@@ -86,7 +90,8 @@ public sealed class ClusterService(EngineContext context, ClusterOptions options
             }
 
             var rows = ClusterStatusBuilder.Rows(members, hosts, owners, remaining, membership.HostId);
-            return new ClusterStatusInfo(true, membership.HostId, membership.Endpoints, membership.LeaseTtlSeconds, lease, keeper?.Fenced, rows, owners, null);
+            var events = ClusterStatusBuilder.LatestEvents(await store.GetPrefixAsync(ClusterKeys.EventsPrefix, cancellationToken).ConfigureAwait(false), 10);
+            return new ClusterStatusInfo(true, membership.HostId, membership.Endpoints, membership.LeaseTtlSeconds, lease, keeper?.Fenced, rows, owners, null, events);
         }
         catch (VirtlabException e) when (e.Kind == ErrorKind.Unreachable)
         {
@@ -113,10 +118,43 @@ public sealed class ClusterService(EngineContext context, ClusterOptions options
             return;
         }
 
-        var keeper = new LeaseKeeper(context, options, new EtcdStore(membership.Endpoints, options.CallTimeout), membership, SaveMembership);
+        var keeper = new LeaseKeeper(context, options, new EtcdStore(membership.Endpoints, options.CallTimeout), membership, SaveMembership, restart);
         _keeper = keeper;
         keeper.Start();
         context.Log?.Invoke($"cluster: rejoining as host {membership.HostId} ({string.Join(",", membership.Endpoints)})");
+    }
+
+    public string? HostId => _keeper?.Membership.HostId ?? LoadMembership()?.HostId;
+
+    public async Task AcquireAsync(DomainDefinition def, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(def);
+        if (LoadMembership() is null)
+        {
+            return;
+        }
+
+        var (keeper, lease) = Live($"start '{def.Name}'");
+        await keeper.Vms.AcquireAsync(def, lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task HandOverAsync(string name, string? destinationHost, CancellationToken cancellationToken)
+    {
+        if (LoadMembership() is null)
+        {
+            return;
+        }
+
+        var (keeper, _) = Live($"hand '{name}' over to another host");
+        await keeper.Vms.HandOverAsync(name, destinationHost, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task TakeBackAsync(string name, string? destinationHost, CancellationToken cancellationToken)
+    {
+        if (LoadMembership() is not null && _keeper is { Lease: { } lease } keeper)
+        {
+            await keeper.Vms.TakeBackAsync(name, destinationHost, lease, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -165,7 +203,7 @@ public sealed class ClusterService(EngineContext context, ClusterOptions options
                 }
 
                 context.Store.SetSetting(HostIdSetting, hostId);
-                keeper = new LeaseKeeper(context, options, store, new ClusterMembershipRecord(hostId, endpoints, ttl, null), SaveMembership);
+                keeper = new LeaseKeeper(context, options, store, new ClusterMembershipRecord(hostId, endpoints, ttl, null), SaveMembership, restart);
                 await keeper.RegisterAsync(cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -200,6 +238,19 @@ public sealed class ClusterService(EngineContext context, ClusterOptions options
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>The keeper and its live lease, or why this member may not act on a VM now.</summary>
+    private (LeaseKeeper Keeper, long Lease) Live(string what)
+    {
+        if (_keeper is { Lease: { } lease } keeper)
+        {
+            return (keeper, lease);
+        }
+
+        throw new VirtlabException(
+            ErrorKind.InvalidState,
+            $"this host is in a cluster but holds no live lease in etcd ({_keeper?.State ?? "not registered yet"}), so it may not {what}: a host cut off from etcd runs nothing new; 'virtlab cluster status' shows when it is back");
     }
 
     private ClusterMembershipRecord? LoadMembership() =>

@@ -77,7 +77,20 @@ public static class ClusterStatusBuilder
             .ToList();
     }
 
-    private static T? TryRead<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    /// <summary>The last <paramref name="count"/> events under /virtlab/events/, oldest first (their keys sort by time).</summary>
+    public static IReadOnlyList<ClusterEvent> LatestEvents(IReadOnlyList<EtcdKeyValue> events, int count)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return events
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => TryRead(kv.Value, ApiJsonContext.Default.ClusterEvent))
+            .OfType<ClusterEvent>()
+            .TakeLast(count)
+            .ToList();
+    }
+
+    /// <summary>A JSON value read from etcd, or null when it is not one (another writer's, or a newer version's).</summary>
+    internal static T? TryRead<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : class
     {
         try

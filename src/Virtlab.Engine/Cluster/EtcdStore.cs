@@ -5,8 +5,44 @@ using Grpc.Core;
 
 namespace Virtlab.Engine.Cluster;
 
-/// <summary>A key as etcd returned it: its value, the lease it is attached to (0: none) and its create revision.</summary>
-public sealed record EtcdKeyValue(string Key, string Value, long Lease, long CreateRevision);
+/// <summary>A key as etcd returned it: its value, the lease it is attached to (0: none), its create and last-modify revisions.</summary>
+public sealed record EtcdKeyValue(string Key, string Value, long Lease, long CreateRevision, long ModRevision = 0);
+
+/// <summary>
+/// One etcd transaction: every condition holds, then every write happens, atomically; otherwise nothing does.
+/// A key that does not exist has create and modify revision 0, so <c>IfCreateRevision(key, 0)</c> means "absent".
+/// </summary>
+public sealed class EtcdTxn
+{
+    internal TxnRequest Request { get; } = new();
+
+    public EtcdTxn IfCreateRevision(string key, long revision) => If(key, Compare.Types.CompareTarget.Create, c => c.CreateRevision = revision);
+
+    public EtcdTxn IfModRevision(string key, long revision) => If(key, Compare.Types.CompareTarget.Mod, c => c.ModRevision = revision);
+
+    public EtcdTxn IfValue(string key, string value) => If(key, Compare.Types.CompareTarget.Value, c => c.Value = ByteString.CopyFromUtf8(value));
+
+    /// <summary>Puts a key, attached to <paramref name="lease"/> unless it is 0.</summary>
+    public EtcdTxn Put(string key, string value, long lease = 0)
+    {
+        Request.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value), Lease = lease } });
+        return this;
+    }
+
+    public EtcdTxn Delete(string key)
+    {
+        Request.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(key) } });
+        return this;
+    }
+
+    private EtcdTxn If(string key, Compare.Types.CompareTarget target, Action<Compare> set)
+    {
+        var compare = new Compare { Key = ByteString.CopyFromUtf8(key), Target = target, Result = Compare.Types.CompareResult.Equal };
+        set(compare);
+        Request.Compare.Add(compare);
+        return this;
+    }
+}
 
 /// <summary>
 /// The few etcd v3 calls the cluster feature makes, over dotnet-etcd (gRPC). Each call has a deadline, and a failure to
@@ -129,20 +165,14 @@ public sealed class EtcdStore : IDisposable
 
     /// <summary>Deletes a key only while it still holds <paramref name="value"/> (a transaction); true when deleted.</summary>
     public Task<bool> DeleteIfValueAsync(string key, string value, CancellationToken cancellationToken) =>
-        CallAsync("delete " + key, async deadline =>
-        {
-            var txn = new TxnRequest();
-            txn.Compare.Add(new Compare
-            {
-                Key = ByteString.CopyFromUtf8(key),
-                Target = Compare.Types.CompareTarget.Value,
-                Result = Compare.Types.CompareResult.Equal,
-                Value = ByteString.CopyFromUtf8(value),
-            });
-            txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(key) } });
-            var r = await _client.TransactionAsync(txn, null, deadline, cancellationToken).ConfigureAwait(false);
-            return r.Succeeded;
-        });
+        CommitAsync("delete " + key, new EtcdTxn().IfValue(key, value).Delete(key), cancellationToken);
+
+    /// <summary>Runs a transaction; true when its conditions held and its writes were made.</summary>
+    public Task<bool> CommitAsync(string what, EtcdTxn txn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(txn);
+        return CallAsync(what, async deadline => (await _client.TransactionAsync(txn.Request, null, deadline, cancellationToken).ConfigureAwait(false)).Succeeded);
+    }
 
     public void Dispose() => _client.Dispose();
 
@@ -150,7 +180,7 @@ public sealed class EtcdStore : IDisposable
         new() { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value), Lease = lease };
 
     private static EtcdKeyValue ToKeyValue(Mvccpb.KeyValue kv) =>
-        new(kv.Key.ToStringUtf8(), kv.Value.ToStringUtf8(), kv.Lease, kv.CreateRevision);
+        new(kv.Key.ToStringUtf8(), kv.Value.ToStringUtf8(), kv.Lease, kv.CreateRevision, kv.ModRevision);
 
     private Task<T> CallAsync<T>(string what, Func<DateTime, Task<T>> call) => CallAsync(what, CallTimeout, call);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Virtlab.Api;
+using Virtlab.Domain.Definitions;
 using Virtlab.Engine.Domains;
 
 namespace Virtlab.Engine.Cluster;
@@ -13,7 +14,7 @@ namespace Virtlab.Engine.Cluster;
 /// lease lasts at least until that moment plus the TTL. A watchdog fences this host (<see cref="Fencing"/>) half a
 /// keep-alive interval before that (TTL - interval / 2 after the last answered keep-alive was sent), whatever the
 /// calls in flight are doing; or at once when etcd says the lease is gone. Then it keeps trying to register again
-/// with a new lease.
+/// with a new lease. Each step also syncs the VMs' ownership (<see cref="OwnershipKeeper"/>).
 /// </summary>
 public sealed class LeaseKeeper : IAsyncDisposable
 {
@@ -21,8 +22,6 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private readonly ClusterOptions _options;
     private readonly Action<ClusterMembershipRecord> _save;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Dictionary<string, string> _conflicts = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _owned = new(StringComparer.Ordinal);
     private Task? _loop;
     private long _lastRenewed;
     private long _lease;
@@ -31,14 +30,26 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private IReadOnlyList<string> _publishedVms = [];
     private string _state = "registering";
 
-    public LeaseKeeper(EngineContext context, ClusterOptions options, EtcdStore store, ClusterMembershipRecord membership, Action<ClusterMembershipRecord> save)
+    /// <param name="restart">Starts a dead host's VM here and waits for its agent (<see cref="OwnershipKeeper"/>); null: restarts nothing.</param>
+    public LeaseKeeper(
+        EngineContext context,
+        ClusterOptions options,
+        EtcdStore store,
+        ClusterMembershipRecord membership,
+        Action<ClusterMembershipRecord> save,
+        Func<DomainDefinition, CancellationToken, Task>? restart = null)
     {
         _context = context;
         _options = options;
         Store = store;
         Membership = membership;
         _save = save;
+        Vms = new OwnershipKeeper(context, store, membership.HostId, restart, TimeSpan.FromSeconds(membership.LeaseTtlSeconds));
+        context.Domains.Exited += OnExited;
     }
+
+    /// <summary>The ownership of the VMs, under this host's lease.</summary>
+    public OwnershipKeeper Vms { get; }
 
     public EtcdStore Store { get; }
 
@@ -54,13 +65,10 @@ public sealed class LeaseKeeper : IAsyncDisposable
     {
         get
         {
-            lock (_conflicts)
-            {
-                var conflicts = _conflicts.Count == 0 ? string.Empty : "; not owned here: " + string.Join(", ", _conflicts.Select(c => $"{c.Key} (owned by {c.Value})"));
-                return Lease is null
-                    ? _state + conflicts
-                    : string.Create(CultureInfo.InvariantCulture, $"alive: lease {Lease:x}, renewed {Stopwatch.GetElapsedTime(_lastRenewed).TotalSeconds:0.0} s ago{conflicts}");
-            }
+            var conflicts = Vms.Conflicts;
+            return Lease is null
+                ? _state + conflicts
+                : string.Create(CultureInfo.InvariantCulture, $"alive: lease {Lease:x}, renewed {Stopwatch.GetElapsedTime(_lastRenewed).TotalSeconds:0.0} s ago{conflicts}");
         }
     }
 
@@ -72,31 +80,29 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private TimeSpan FenceAfter => Ttl - (Interval / 2);
 
     /// <summary>
-    /// Grants a lease and writes this host's member and host keys; a lease a previous daemon left is revoked first.
+    /// Grants a lease, writes this host's member and host keys and takes the VMs it runs under the new lease; only then
+    /// is a lease a previous daemon left revoked, so that a VM's ownership never lapses across a daemon's restart.
     /// Throws <see cref="VirtlabException"/> when etcd cannot be reached.
     /// </summary>
     public async Task RegisterAsync(CancellationToken cancellationToken)
     {
-        if (Membership.LeaseId is { } old)
-        {
-            await Store.RevokeLeaseAsync(old, cancellationToken).ConfigureAwait(false);
-        }
-
         var sent = Stopwatch.GetTimestamp();
         var lease = await Store.GrantLeaseAsync(Membership.LeaseTtlSeconds, cancellationToken).ConfigureAwait(false);
         _lastRenewed = sent;
+        var old = Membership.LeaseId;
         Membership = Membership with { LeaseId = lease };
         _save(Membership);
         var member = new ClusterMemberRecord(Membership.HostId, _options.Address, DateTimeOffset.UtcNow);
         await Store.PutAsync(ClusterKeys.Member(Membership.HostId), JsonSerializer.Serialize(member, ApiJsonContext.Default.ClusterMemberRecord), 0, cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _lease, lease);
-        lock (_conflicts)
+        Vms.Reset();
+        await PublishHostAsync(lease, cancellationToken).ConfigureAwait(false);
+        await Vms.SyncAsync(lease, cancellationToken).ConfigureAwait(false);
+        if (old is { } previous && previous != lease)
         {
-            _owned.Clear();
+            await Store.RevokeLeaseAsync(previous, cancellationToken).ConfigureAwait(false);
         }
 
-        await PublishHostAsync(lease, cancellationToken).ConfigureAwait(false);
-        await ClaimVmsAsync(lease, cancellationToken).ConfigureAwait(false);
         _context.Log?.Invoke($"cluster: host {Membership.HostId} registered in etcd ({string.Join(",", Store.Endpoints)}) with lease {lease:x}, TTL {Membership.LeaseTtlSeconds} s");
     }
 
@@ -107,6 +113,11 @@ public sealed class LeaseKeeper : IAsyncDisposable
     public async Task<bool> RevokeAsync(CancellationToken cancellationToken)
     {
         await StopLoopAsync().ConfigureAwait(false);
+        if (Lease is not null)
+        {
+            await Vms.ReleaseAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var lease = Lease ?? Membership.LeaseId;
         Interlocked.Exchange(ref _lease, 0);
         return lease is { } id && await Store.RevokeLeaseAsync(id, cancellationToken).ConfigureAwait(false);
@@ -115,7 +126,9 @@ public sealed class LeaseKeeper : IAsyncDisposable
     /// <summary>The daemon is going away: the loop stops and the lease is left to expire (a restarted daemon revokes it).</summary>
     public async ValueTask DisposeAsync()
     {
+        _context.Domains.Exited -= OnExited;
         await StopLoopAsync().ConfigureAwait(false);
+        await Task.WhenAll(Vms.Restarts()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
         Store.Dispose();
     }
@@ -227,7 +240,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
             await PublishHostAsync(lease, cancellationToken).ConfigureAwait(false);
         }
 
-        await ClaimVmsAsync(lease, cancellationToken).ConfigureAwait(false);
+        await Vms.SyncAsync(lease, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PublishHostAsync(long lease, CancellationToken cancellationToken)
@@ -238,70 +251,22 @@ public sealed class LeaseKeeper : IAsyncDisposable
         _lastHostWrite = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>
-    /// Ownership: every VM this host runs gets <c>/virtlab/vms/NAME/owner</c> = this host, created only if no host owns
-    /// it (CreateRevision == 0) and attached to this host's lease; a VM another host owns is reported, not taken. The key
-    /// of a VM this host no longer runs is deleted while it still names this host.
-    /// </summary>
-    private async Task ClaimVmsAsync(long lease, CancellationToken cancellationToken)
-    {
-        var running = HostFacts.RunningVms(_context);
-        foreach (var name in running)
+    /// <summary>A VM stopped here: the cluster is told at once (not at the next keep-alive), so nobody restarts it.</summary>
+    private void OnExited(DomainObject domain) =>
+        _ = Task.Run(async () =>
         {
-            lock (_conflicts)
+            try
             {
-                if (_owned.Contains(name))
+                if (Lease is not null)
                 {
-                    continue;
+                    await Vms.OnExitedAsync(domain.Name).ConfigureAwait(false);
                 }
             }
-
-            var existing = await Store.CreateAsync(ClusterKeys.VmOwner(name), Membership.HostId, lease, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && existing.Value == Membership.HostId && existing.Lease != lease)
+            catch (VirtlabException e)
             {
-                // Ours from an earlier lease (still alive): attach it to this one.
-                await Store.PutAsync(ClusterKeys.VmOwner(name), Membership.HostId, lease, cancellationToken).ConfigureAwait(false);
-                existing = null;
+                _context.Log?.Invoke($"cluster: could not record that '{domain.Name}' stopped ({e.Message}); the next keep-alive tries again");
             }
-
-            lock (_conflicts)
-            {
-                if (existing is null || existing.Value == Membership.HostId)
-                {
-                    _owned.Add(name);
-                    _conflicts.Remove(name);
-                }
-                else
-                {
-                    _conflicts[name] = existing.Value;
-                }
-            }
-
-            if (existing is not null && existing.Value != Membership.HostId)
-            {
-                _context.Log?.Invoke($"cluster: VM {name} runs here but host {existing.Value} owns it in etcd: not taken");
-            }
-        }
-
-        string[] gone;
-        lock (_conflicts)
-        {
-            gone = _owned.Where(n => !running.Contains(n, StringComparer.Ordinal)).ToArray();
-            foreach (var name in _conflicts.Keys.Where(n => !running.Contains(n, StringComparer.Ordinal)).ToList())
-            {
-                _conflicts.Remove(name);
-            }
-        }
-
-        foreach (var name in gone)
-        {
-            await Store.DeleteIfValueAsync(ClusterKeys.VmOwner(name), Membership.HostId, cancellationToken).ConfigureAwait(false);
-            lock (_conflicts)
-            {
-                _owned.Remove(name);
-            }
-        }
-    }
+        });
 
     private async Task LoseLeaseAsync(long lease, string why, CancellationToken cancellationToken)
     {

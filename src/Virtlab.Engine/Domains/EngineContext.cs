@@ -7,7 +7,8 @@ namespace Virtlab.Engine.Domains;
 
 /// <summary>
 /// What every feature service shares and nothing more: this host's paths, the state store, the accelerator choice,
-/// the QEMU binary, the running domains, the CPU capabilities of this QEMU, the lifecycle timeouts and the log.
+/// the QEMU binary, the running domains, the CPU capabilities of this QEMU, the lifecycle timeouts, the log, and who
+/// may run a VM (<see cref="IVmOwnership"/>).
 /// Feature services depend on this and on the domain objects, never on each other.
 /// </summary>
 public sealed class EngineContext
@@ -41,6 +42,9 @@ public sealed class EngineContext
     public CpuCapsCache CpuCaps { get; }
 
     public Action<string>? Log { get; }
+
+    /// <summary>Who may run a VM: this host alone, until the composition root gives the cluster's answer.</summary>
+    public IVmOwnership Ownership { get; set; } = SingleHostOwnership.Instance;
 
     public Domain.Definitions.DomainDefinition GetDefinition(string name) =>
         Store.FindDomain(name) ?? throw NotFound(name);

@@ -45,7 +45,10 @@ public sealed class LifecycleService(EngineContext context)
         }
     }
 
-    /// <summary>virsh start [--wait-agent]: QEMU from the definition; then, if asked, a bounded wait for the guest agent.</summary>
+    /// <summary>
+    /// virsh start [--wait-agent]: QEMU from the definition (in a cluster, once this host holds the VM's ownership); then,
+    /// if asked, a bounded wait for the guest agent.
+    /// </summary>
     public async Task<DomainObject> StartAsync(string name, TimeSpan? waitAgent, CancellationToken cancellationToken)
     {
         var def = context.GetDefinition(name);
@@ -56,6 +59,7 @@ public sealed class LifecycleService(EngineContext context)
                 running.EnsureAllowed(DomainAction.Start);
             }
 
+            await context.Ownership.AcquireAsync(def, cancellationToken).ConfigureAwait(false);
             return await _launcher.LaunchAsync(def, null, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
 

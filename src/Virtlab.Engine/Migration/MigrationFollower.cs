@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Virtlab.Api;
+using Virtlab.Engine.Domains;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Migration;
@@ -9,7 +10,7 @@ namespace Virtlab.Engine.Migration;
 /// post-copy (after the first pass, at --timeout, on 'migrate-postcopy', or by the closed loop) and the closed loop's
 /// steps (<see cref="ConvergenceMonitor"/>).
 /// </summary>
-internal sealed class MigrationFollower(MigrationOptions options, JobRecords jobs, Action<string>? log)
+internal sealed class MigrationFollower(MigrationOptions options, JobRecords jobs, IVmOwnership ownership, Action<string>? log)
 {
     public static async Task ConfigureAsync(QmpClient qmp, MigrateRequest r, ConvergencePlan? plan, CancellationToken cancellationToken)
     {
@@ -155,6 +156,9 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
     private async Task StartPostcopyAsync(OutgoingMigration m, double seconds, string why)
     {
         var name = m.Name;
+
+        // The destination runs the guest from the switch on: it must own it first (a refusal fails the migration here).
+        await m.HandOverAsync(ownership).ConfigureAwait(false);
         if (jobs.Outgoing(name) is { } record)
         {
             // Before the switch: a daemon restarted from here on must never resume the source.

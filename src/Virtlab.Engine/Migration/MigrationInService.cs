@@ -79,7 +79,7 @@ public sealed class MigrationInService
 
                 var uri = await IncomingChecks.ListenAsync(domain, _options.ListenAddress, cancellationToken).ConfigureAwait(false);
                 _context.Log?.Invoke($"incoming '{def.Name}': QEMU pid {domain.Process.Pid} waits on {uri}");
-                return new IncomingReply(def.Name, uri, domain.Process.Pid);
+                return new IncomingReply(def.Name, uri, domain.Process.Pid, _context.Ownership.HostId);
             }
             catch
             {

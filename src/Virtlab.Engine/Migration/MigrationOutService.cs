@@ -33,7 +33,7 @@ public sealed class MigrationOutService
         _running = running;
         _recovery = recovery;
         _settler = settler;
-        _follower = new MigrationFollower(options, jobs, context.Log);
+        _follower = new MigrationFollower(options, jobs, context.Ownership, context.Log);
         _convergence = new ConvergencePreflight(options, context.Log);
     }
 
@@ -69,6 +69,7 @@ public sealed class MigrationOutService
 
         var migration = new OutgoingMigration(domain, destination.ToString())
         {
+            DestinationHost = incoming.ClusterHost,
             PostcopyAllowed = request.Postcopy,
             Plan = convergence?.Plan,
             Monitor = convergence is null ? null : new ConvergenceMonitor(convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy),
@@ -208,6 +209,7 @@ public sealed class MigrationOutService
         IncomingFinishReply finish;
         try
         {
+            await migration.HandOverAsync(_context.Ownership).ConfigureAwait(false);
             finish = await peer.FinishIncomingAsync(name, new IncomingFinishRequest(job, (int)_context.Options.AgentReadyTimeout.TotalSeconds, request.Measure, request.VerifyMiB is not null), CancellationToken.None).ConfigureAwait(false);
             if (!finish.Running)
             {
@@ -217,6 +219,7 @@ public sealed class MigrationOutService
         catch (VirtlabException e)
         {
             // QEMU said completed but the destination did not take over: kill it there, resume here.
+            await migration.TakeBackAsync(_context.Ownership).ConfigureAwait(false);
             if (!await _recovery.RecoverAsync(migration, peer, wasPaused).ConfigureAwait(false))
             {
                 throw SettleLater(domain, migration.Peer, e);

@@ -46,4 +46,32 @@ internal sealed class OutgoingMigration(DomainObject domain, string peer)
     public List<SteeringDecision> Steps { get; } = [];
 
     public double? SourceClockOffsetMs { get; set; }
+
+    /// <summary>The destination's host id in the cluster (null: not in one), from its incoming reply.</summary>
+    public string? DestinationHost { get; init; }
+
+    /// <summary>The VM's ownership went to the destination (the switch-over, or the start of post-copy).</summary>
+    public bool HandedOver { get; private set; }
+
+    /// <summary>Before the destination runs the guest: the ownership goes there (once), or this throws and it must not run there.</summary>
+    public async Task HandOverAsync(IVmOwnership ownership)
+    {
+        ArgumentNullException.ThrowIfNull(ownership);
+        if (!HandedOver)
+        {
+            await ownership.HandOverAsync(Name, DestinationHost, CancellationToken.None).ConfigureAwait(false);
+            HandedOver = true;
+        }
+    }
+
+    /// <summary>The switch-over failed after the hand-over: the ownership comes back before the guest runs here again.</summary>
+    public async Task TakeBackAsync(IVmOwnership ownership)
+    {
+        ArgumentNullException.ThrowIfNull(ownership);
+        if (HandedOver)
+        {
+            await ownership.TakeBackAsync(Name, DestinationHost, CancellationToken.None).ConfigureAwait(false);
+            HandedOver = false;
+        }
+    }
 }

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Virtlab.IntegrationTests.Infrastructure;
+
+namespace Virtlab.IntegrationTests;
+
+/// <summary>
+/// VMs in a cluster, with real guests under real daemons on a real 3-member etcd: ownership taken at start, refused to a
+/// second host, and a dead host's VM restarted on exactly one other host. Each test starts its own etcd and daemons and
+/// stops them by PID.
+/// </summary>
+public sealed class ClusterVmTests
+{
+    private const int Ttl = 5;
+
+    private static string[] Image =>
+        Environment.GetEnvironmentVariable("VIRTLAB_TEST_IMAGE") is { Length: > 0 } dir ? ["--image", dir] : [];
+
+    [Fact]
+    public async Task A_started_vm_is_owned_by_its_host_and_another_host_may_not_start_it()
+    {
+        Requirements.QemuAndImage();
+        await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        var idOfA = await HostIdAsync(a);
+
+        await a.CreateAsync("own1", ["--memory", "256M", .. Image]);
+        Assert.Equal(idOfA, Owner(await b.OkAsync("cluster", "status", "--json"), "own1"));
+
+        // The same definition on another host: refused before any QEMU starts, with who owns it.
+        var refused = await b.RunAsync(["create", "own1", "--memory", "256M", .. Image]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"owned by host '{idOfA}'", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("own1", await b.OkAsync("list", "--all"), StringComparison.Ordinal);
+
+        // Shut down where it runs: the ownership goes, and nobody restarts it.
+        await a.OkAsync("destroy", "own1");
+        await a.PollAsync(s => Owner(s, "own1") is null, TimeSpan.FromSeconds(10), "cluster", "status", "--json");
+        await Task.Delay(TimeSpan.FromSeconds(2 * Ttl), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("own1", await b.OkAsync("list"), StringComparison.Ordinal);
+        Assert.Null(Owner(await b.OkAsync("cluster", "status", "--json"), "own1"));
+    }
+
+    [Fact]
+    public async Task A_dead_hosts_vm_is_restarted_on_exactly_one_other_host_and_its_agent_answers_there()
+    {
+        Requirements.QemuAndImage();
+        await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await using var c = new VirtlabHost();
+        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await c.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        var qemuOfA = await a.CreateAsync("ha1", ["--memory", "256M", .. Image]);
+
+        // The host dies: its daemon and its QEMU.
+        a.KillDaemon();
+        Process.GetProcessById(qemuOfA).Kill();
+        var died = Stopwatch.StartNew();
+
+        string? newHome = null;
+        VirtlabHost? survivor = null;
+        while (survivor is null && died.Elapsed < TimeSpan.FromSeconds(Ttl + 150))
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            foreach (var h in new[] { b, c })
+            {
+                var owner = Owner(await h.OkAsync("cluster", "status", "--json"), "ha1");
+                if (owner is not null && owner == await HostIdAsync(h) && (await h.RunAsync("qemu-agent-command", "ha1", "{\"execute\":\"guest-ping\"}", "--timeout", "2")).ExitCode == 0)
+                {
+                    survivor = h;
+                    newHome = owner;
+                }
+            }
+        }
+
+        Assert.True(survivor is not null, $"no other host ran ha1 with its agent answering within {died.Elapsed.TotalSeconds:0} s");
+        var answered = died.Elapsed;
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"lease TTL {Ttl} s: ha1 restarted on {newHome}, agent answering {answered.TotalSeconds:0.0} s after its host died"));
+
+        // Exactly once: after two more TTLs, one host runs it and owns it, the other runs nothing.
+        await Task.Delay(TimeSpan.FromSeconds(2 * Ttl), TestContext.Current.CancellationToken);
+        var other = survivor == b ? c : b;
+        Assert.Contains("ha1", await survivor.OkAsync("list"), StringComparison.Ordinal);
+        Assert.DoesNotContain("ha1", await other.OkAsync("list", "--all"), StringComparison.Ordinal);
+        var status = await other.OkAsync("cluster", "status", "--json");
+        Assert.Equal(newHome, Owner(status, "ha1"));
+        var events = JsonNode.Parse(status)!["events"]!.AsArray();
+        Assert.Single(events, e => e!["kind"]!.GetValue<string>() == "restarted" && e["vm"]!.GetValue<string>() == "ha1");
+        Assert.Contains("agent answered", await other.OkAsync("cluster", "status"), StringComparison.Ordinal);
+        await survivor.QemuPidAsync("ha1");
+    }
+
+    private static async Task<string> HostIdAsync(VirtlabHost host) =>
+        JsonNode.Parse(await host.OkAsync("cluster", "status", "--json"))!["hostId"]!.GetValue<string>();
+
+    /// <summary>The owner of a VM in a cluster status --json, or null when it has none.</summary>
+    private static string? Owner(string statusJson, string vm) =>
+        JsonNode.Parse(statusJson)!["owners"]!.AsArray().FirstOrDefault(o => o!["name"]!.GetValue<string>() == vm)?["owner"]!.GetValue<string>();
+}
