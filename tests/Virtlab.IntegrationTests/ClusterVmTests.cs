@@ -7,7 +7,8 @@ namespace Virtlab.IntegrationTests;
 
 /// <summary>
 /// VMs in a cluster, with real guests under real daemons on a real 3-member etcd: ownership taken at start, refused to a
-/// second host, and a dead host's VM restarted on exactly one other host. Each test starts its own etcd and daemons and
+/// second host, a dead host's VM restarted on exactly one other host, and a host cut off from etcd (its lab-network
+/// cable pulled) fencing its VM before another host starts it. Each test starts its own etcd and daemons and
 /// stops them by PID.
 /// </summary>
 public sealed class ClusterVmTests
@@ -96,6 +97,76 @@ public sealed class ClusterVmTests
         Assert.Contains("agent answered", await other.OkAsync("cluster", "status"), StringComparison.Ordinal);
         await survivor.QemuPidAsync("ha1");
     }
+
+    [Fact]
+    public async Task A_host_cut_off_from_etcd_pauses_its_vm_before_another_host_starts_it_and_keeps_it_paused_when_it_returns()
+    {
+        Requirements.QemuAndImage();
+        using var lab = LabNet.Up(3);
+        await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken, LabNet.OutsideAddress);
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await using var c = new VirtlabHost();
+        await a.ListenInLabAsync(1);
+        await b.ListenInLabAsync(2);
+        await c.ListenInLabAsync(3);
+        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await c.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await a.CreateAsync("cut1", ["--memory", "256M", .. Image]);
+
+        // Host 1's cable is pulled: it still runs, and its CLI still reaches it (a unix socket), but not etcd.
+        LabNet.Unplug(1);
+        DateTimeOffset? pausedSeen = null;
+        VirtlabHost? survivor = null;
+        DateTimeOffset startedThere = default;
+        var cut = Stopwatch.StartNew();
+        try
+        {
+            while (survivor is null && cut.Elapsed < TimeSpan.FromSeconds(Ttl + 150))
+            {
+                if (pausedSeen is null && State(await a.OkAsync("dominfo", "cut1", "--json")) == "paused")
+                {
+                    pausedSeen = DateTimeOffset.UtcNow;
+                    TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"host 1 paused its guest {cut.Elapsed.TotalSeconds:0.0} s after it was cut off"));
+                }
+
+                foreach (var h in new[] { b, c })
+                {
+                    var info = await h.RunAsync("dominfo", "cut1", "--json");
+                    if (info.ExitCode == 0 && State(info.Stdout) == "running" &&
+                        (await h.RunAsync("qemu-agent-command", "cut1", "{\"execute\":\"guest-ping\"}", "--timeout", "2")).ExitCode == 0)
+                    {
+                        survivor = h;
+                        startedThere = JsonNode.Parse(info.Stdout)!["startedAt"]!.GetValue<DateTimeOffset>();
+                    }
+                }
+
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+        finally
+        {
+            LabNet.Plug(1);
+        }
+
+        Assert.True(survivor is not null, $"no other host ran cut1 within {cut.Elapsed.TotalSeconds:0} s of host 1 being cut off");
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lease TTL {Ttl} s: cut1 answered on another host {cut.Elapsed.TotalSeconds:0.0} s after host 1 was cut off"));
+        Assert.True(pausedSeen is not null, "host 1 never paused its guest");
+        // Never two running copies: host 1's copy was seen paused before the other host's QEMU was even started.
+        Assert.True(pausedSeen < startedThere, $"host 1's copy was seen paused at {pausedSeen:O}, the other copy started at {startedThere:O}");
+        await survivor.QemuPidAsync("cut1");
+
+        // Back on the network, host 1 registers again, sees the VM owned elsewhere and leaves its copy paused.
+        await a.PollAsync(s => s.Contains("\"lease\": \"alive", StringComparison.Ordinal), TimeSpan.FromSeconds(Ttl + 30), "cluster", "status", "--json");
+        await Task.Delay(TimeSpan.FromSeconds(Ttl), TestContext.Current.CancellationToken);
+        var status = await a.OkAsync("cluster", "status", "--json");
+        Assert.Equal(await HostIdAsync(survivor), Owner(status, "cut1"));
+        Assert.Contains("not owned here: cut1", status, StringComparison.Ordinal);
+        Assert.Equal("paused", State(await a.OkAsync("dominfo", "cut1", "--json")));
+    }
+
+    private static string State(string dominfoJson) => JsonNode.Parse(dominfoJson)!["state"]!.GetValue<string>();
 
     private static async Task<string> HostIdAsync(VirtlabHost host) =>
         JsonNode.Parse(await host.OkAsync("cluster", "status", "--json"))!["hostId"]!.GetValue<string>();

@@ -25,8 +25,11 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     public IReadOnlyList<string> ClientUrls => _members.Select(m => m.ClientUrl).ToList();
 
-    /// <summary>Starts <paramref name="size"/> members and waits until each answers /health with true.</summary>
-    public static async Task<EtcdCluster> StartAsync(int size, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="size"/> members and waits until each answers /health with true. Clients reach them at
+    /// <paramref name="clientAddress"/> (the lab network's bridge, for hosts in their own network namespaces).
+    /// </summary>
+    public static async Task<EtcdCluster> StartAsync(int size, CancellationToken cancellationToken, string clientAddress = "127.0.0.1")
     {
         var etcd = Requirements.Etcd();
         var cluster = new EtcdCluster(Directory.CreateTempSubdirectory("vl-etcd-").FullName);
@@ -37,7 +40,7 @@ public sealed class EtcdCluster : IAsyncDisposable
             {
                 cluster._members.Add(new Member(
                     $"m{i + 1}",
-                    $"http://127.0.0.1:{ports[2 * i]}",
+                    $"http://{clientAddress}:{ports[2 * i]}",
                     $"http://127.0.0.1:{ports[(2 * i) + 1]}",
                     Path.Combine(cluster._root, $"m{i + 1}")));
             }

@@ -4,7 +4,7 @@ namespace Virtlab.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A lab network for a test (scripts/labnet.sh with its own prefix and subnet): a bridge on this machine at
-/// SUBNET.1 and two Virtlab hosts, each in its own network namespace at SUBNET.11 and SUBNET.12 with a bridge of
+/// SUBNET.1 and two (or more) Virtlab hosts, each in its own network namespace at SUBNET.11 and SUBNET.12 with a bridge of
 /// the same name for its guests. Torn down on dispose. Needs root (CAP_NET_ADMIN): locally it skips without it.
 /// </summary>
 public sealed class LabNet : IDisposable
@@ -12,17 +12,20 @@ public sealed class LabNet : IDisposable
     public const string Prefix = "vlt";
     public const string Subnet = "10.78.0";
 
-    private LabNet()
+    private LabNet(int hosts)
     {
-        Run("up", "--hosts", "2", "--subnet", Subnet, "--prefix", Prefix);
+        Run("up", "--hosts", hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), "--subnet", Subnet, "--prefix", Prefix);
     }
+
+    /// <summary>This machine's address on the lab network (the bridge), where the hosts reach what runs outside them (etcd).</summary>
+    public static string OutsideAddress => $"{Subnet}.1";
 
     /// <summary>The bridge guests join on every host.</summary>
     public static string Bridge => Prefix + "0";
 
     public static string HostAddress(int host) => $"{Subnet}.{10 + host}";
 
-    public static LabNet Up()
+    public static LabNet Up(int hosts = 2)
     {
         Requirements.QemuAndImage();
         if (Environment.UserName != "root")
@@ -35,20 +38,29 @@ public sealed class LabNet : IDisposable
             Assert.Skip("the lab network needs root (network namespaces, bridges)");
         }
 
-        return new LabNet();
+        return new LabNet(hosts);
     }
 
     /// <summary>The argv that runs a command on lab host <paramref name="host"/>.</summary>
     public static string[] OnHost(int host, params string[] command) =>
         [Script, "exec", "--prefix", Prefix, host.ToString(System.Globalization.CultureInfo.InvariantCulture), .. command];
 
+    /// <summary>Pulls lab host <paramref name="host"/>'s cable: its veth goes down on this machine's side.</summary>
+    public static void Unplug(int host) => Ip("link", "set", $"{Prefix}-h{host}", "down");
+
+    public static void Plug(int host) => Ip("link", "set", $"{Prefix}-h{host}", "up");
+
     public void Dispose() => Run("down", "--prefix", Prefix);
 
     private static string Script => Path.Combine(Requirements.RepoRoot, "scripts", "labnet.sh");
 
-    private static void Run(params string[] args)
+    private static void Ip(params string[] args) => Exec("ip", args);
+
+    private static void Run(params string[] args) => Exec(Script, args);
+
+    private static void Exec(string program, string[] args)
     {
-        var psi = new ProcessStartInfo(Script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -57,6 +69,6 @@ public sealed class LabNet : IDisposable
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"labnet.sh {string.Join(' ', args)} failed: {err}");
+        Assert.True(p.ExitCode == 0, $"{Path.GetFileName(program)} {string.Join(' ', args)} failed: {err}");
     }
 }
