@@ -63,4 +63,6 @@ namespace Virtlab.Api;
 [JsonSerializable(typeof(ClusterMembershipRecord))]
 [JsonSerializable(typeof(ClusterVmState))]
 [JsonSerializable(typeof(ClusterEvent))]
+[JsonSerializable(typeof(HostEvacuateRequest))]
+[JsonSerializable(typeof(HostEvacuateReply))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

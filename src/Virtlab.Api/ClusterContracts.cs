@@ -27,8 +27,20 @@ public sealed record ClusterHostRecord(
 /// <summary>The value of <c>/virtlab/members/HOST-ID</c> (no lease): a host joined and has not left.</summary>
 public sealed record ClusterMemberRecord(string HostId, string? Address, DateTimeOffset JoinedAt);
 
-/// <summary>The value of <c>/virtlab/cluster</c>, written once by cluster init.</summary>
-public sealed record ClusterRecord(string CreatedBy, DateTimeOffset CreatedAt);
+/// <summary>
+/// The value of <c>/virtlab/cluster</c>, written once by cluster init. <see cref="Token"/> is the bearer token the
+/// hosts accept from each other (placement, evacuation, migration), next to each host's own.
+/// </summary>
+public sealed record ClusterRecord(string CreatedBy, DateTimeOffset CreatedAt, string? Token = null);
+
+/// <summary>CLI → daemon: host evacuate HOST [--max-downtime MS].</summary>
+public sealed record HostEvacuateRequest(int? MaxDowntimeMs = null);
+
+/// <summary>What evacuate did with each VM the host ran.</summary>
+public sealed record HostEvacuateReply(string HostId, IReadOnlyList<EvacuatedVm> Vms);
+
+/// <summary>One VM of an evacuation: where it went, its downtime, whether its agent answered there; or why it stayed.</summary>
+public sealed record EvacuatedVm(string Name, string? ToHost, long? DowntimeMs, long? TotalMs, bool AgentAnswered, string? Error);
 
 /// <summary>One row of cluster status: a member, whether its lease is alive, and what it runs.</summary>
 public sealed record ClusterHostStatus(

@@ -28,7 +28,8 @@ public sealed record DomainInfo(
     string? QemuVersion,
     int? Pid,
     DateTimeOffset? StartedAt,
-    string? ConsoleLog);
+    string? ConsoleLog,
+    string? ClusterHost = null);
 
 public sealed record CreateRequest(
     string Name,
@@ -39,7 +40,9 @@ public sealed record CreateRequest(
     string? Accel = null,
     int? WaitAgentSeconds = null,
     string? Pmu = null,
-    string? Network = null);
+    string? Network = null,
+    bool Cluster = false,
+    string? Host = null);
 
 public sealed record DefineRequest(string Xml);
 

@@ -30,6 +30,7 @@ internal static class CliApp
             HotplugCommands.SetVcpus(), HotplugCommands.VcpuCount(), HotplugCommands.GuestVcpus(), HotplugCommands.SetMem(),
             HotplugCommands.DomMemStat(), HotplugCommands.AutoBalloon(), HotplugCommands.GuestView(), HotplugCommands.GuestWatch(),
             ClusterCommands.Cluster(),
+            ClusterCommands.Host(),
             LabCommands.Lab(),
         })
         {

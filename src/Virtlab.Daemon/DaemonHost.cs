@@ -71,7 +71,7 @@ public static class DaemonHost
             log.LogInformation("re-attached {Count} running VM(s): {Names}", adopted.Count, string.Join(", ", adopted));
         }
 
-        app.UseMiddleware<TokenAuth>(token);
+        app.UseMiddleware<TokenAuth>(token, (Func<string?>)(() => manager.Cluster.Token));
         app.UseMiddleware<ErrorMapping>();
         Endpoints.Map(app, manager, paths);
 

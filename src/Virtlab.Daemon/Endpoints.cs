@@ -19,7 +19,7 @@ internal static class Endpoints
         });
 
         CapabilitiesEndpoints.Map(v1, engine.Capabilities, paths);
-        LifecycleEndpoints.Map(v1, engine.Lifecycle);
+        LifecycleEndpoints.Map(v1, engine.Lifecycle, engine.Cluster);
         PassthroughEndpoints.Map(v1, engine.Passthrough);
         HotplugEndpoints.Map(v1, engine.Vcpus, engine.GuestVcpus, engine.Memory, engine.AutoBalloon, engine.GuestView);
         CpuEndpoints.Map(v1, engine.Cpu);

@@ -1,6 +1,7 @@
 using Virtlab.Api;
 using Virtlab.Domain.Xml;
 using Virtlab.Engine;
+using Virtlab.Engine.Cluster;
 using Virtlab.Engine.Lifecycle;
 
 namespace Virtlab.Daemon;
@@ -8,13 +9,18 @@ namespace Virtlab.Daemon;
 /// <summary>create, define, start, shutdown, destroy, undefine, list, dominfo, dumpxml, console.</summary>
 internal static class LifecycleEndpoints
 {
-    public static void Map(RouteGroupBuilder v1, LifecycleService lifecycle)
+    public static void Map(RouteGroupBuilder v1, LifecycleService lifecycle, ClusterService cluster)
     {
         v1.MapGet("/domains", (bool? all) => lifecycle.List(all ?? false));
 
         v1.MapPost("/domains", async (CreateRequest req, CancellationToken ct) =>
         {
             var def = CreateRequestParser.Parse(req);
+            if ((req.Cluster || req.Host is not null) && await cluster.CreatePlacedAsync(req, def, ct).ConfigureAwait(false) is { } elsewhere)
+            {
+                return Results.Json(elsewhere, ApiJsonContext.Default.DomainInfo, statusCode: 201);
+            }
+
             await lifecycle.CreateAsync(def, Seconds(req.WaitAgentSeconds), ct).ConfigureAwait(false);
             return Results.Json(await lifecycle.InfoAsync(def.Name, ct).ConfigureAwait(false), ApiJsonContext.Default.DomainInfo, statusCode: 201);
         });

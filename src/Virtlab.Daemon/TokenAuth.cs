@@ -8,13 +8,15 @@ namespace Virtlab.Daemon;
 
 /// <summary>
 /// Every request that arrives over TCP must carry <c>Authorization: Bearer TOKEN</c> with the token
-/// in $VIRTLAB_HOME/token (0600); the unix socket is already owner-only. Compared in constant time.
+/// in $VIRTLAB_HOME/token (0600), or, on a host in a cluster, the cluster's token (the hosts' calls to each other);
+/// the unix socket is already owner-only. Compared in constant time.
 /// </summary>
-internal sealed class TokenAuth(RequestDelegate next, DaemonToken token)
+internal sealed class TokenAuth(RequestDelegate next, DaemonToken token, Func<string?> clusterToken)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (IsUnixSocket(context) || token.Matches(context.Request.Headers.Authorization.ToString()))
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (IsUnixSocket(context) || token.Matches(authorization) || (clusterToken() is { } shared && DaemonToken.Matches(authorization, shared)))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -73,9 +75,14 @@ internal sealed class DaemonToken
         return new DaemonToken(value);
     }
 
-    public bool Matches(string authorization)
+    public bool Matches(string authorization) => Equal(authorization, _expected);
+
+    /// <summary>Whether an Authorization header carries <paramref name="token"/>, in constant time.</summary>
+    public static bool Matches(string authorization, string token) => Equal(authorization, Encoding.ASCII.GetBytes("Bearer " + token));
+
+    private static bool Equal(string authorization, byte[] expected)
     {
         var given = Encoding.ASCII.GetBytes(authorization);
-        return given.Length == _expected.Length && CryptographicOperations.FixedTimeEquals(given, _expected);
+        return given.Length == expected.Length && CryptographicOperations.FixedTimeEquals(given, expected);
     }
 }

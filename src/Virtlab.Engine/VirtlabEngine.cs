@@ -55,9 +55,7 @@ public sealed class VirtlabEngine : IAsyncDisposable
         Clock = new ClockService(Context);
         Pmu = new PmuService(Context);
         // In a cluster, a dead host's VMs are started here like any start (ownership first), then the agent is awaited.
-        Cluster = new ClusterService(Context, cluster ?? new ClusterOptions(), async (def, ct) =>
-            await Lifecycle.StartAsync(def.Name, Context.Options.AgentReadyTimeout, ct).ConfigureAwait(false));
-        Context.Ownership = Cluster;
+
 
         var jobs = new JobRecords(Path.Combine(context.Paths.Home, "jobs"));
         var recovery = new SourceRecovery(Context, jobs);
@@ -65,6 +63,15 @@ public sealed class VirtlabEngine : IAsyncDisposable
         MigrationIn = new MigrationInService(Context, migrationOptions, jobs);
         MigrationOut = new MigrationOutService(Context, migrationOptions, jobs, new OutgoingMigrations(), recovery, settler);
         Settler = settler;
+
+        // In a cluster, a dead host's VMs are started here like any start (ownership first), then the agent is awaited;
+        // evacuation migrates like 'virtlab migrate'.
+        Cluster = new ClusterService(
+            Context,
+            cluster ?? new ClusterOptions(),
+            async (def, ct) => await Lifecycle.StartAsync(def.Name, Context.Options.AgentReadyTimeout, ct).ConfigureAwait(false),
+            MigrationOut.MigrateAsync);
+        Context.Ownership = Cluster;
     }
 
     public EngineContext Context { get; }

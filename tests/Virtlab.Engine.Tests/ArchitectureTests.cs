@@ -16,7 +16,7 @@ public sealed partial class ArchitectureTests
         ["Lifecycle", "Passthrough", "Capabilities", "Hotplug", "Cpu", "Clock", "Pmu", "Migration", "Cluster"];
 
     private static readonly string[] Infrastructure =
-        ["Domains", "Guest", "Qemu", "Process", "Store", "Host", "Accel", "Images", "Network"];
+        ["Domains", "Guest", "Qemu", "Process", "Store", "Host", "Accel", "Images", "Network", "Peers"];
 
     public static TheoryData<string> FeatureNames => [.. Features];
 

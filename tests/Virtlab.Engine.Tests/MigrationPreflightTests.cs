@@ -1,6 +1,7 @@
 using Virtlab.Api;
 using Virtlab.Domain.Definitions;
 using Virtlab.Engine.Migration;
+using Virtlab.Engine.Peers;
 
 namespace Virtlab.Engine.Tests;
 

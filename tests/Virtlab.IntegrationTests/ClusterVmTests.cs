@@ -7,7 +7,7 @@ namespace Virtlab.IntegrationTests;
 
 /// <summary>
 /// VMs in a cluster, with real guests under real daemons on a real 3-member etcd: ownership taken at start, refused to a
-/// second host, a dead host's VM restarted on exactly one other host, and a host cut off from etcd (its lab-network
+/// second host, placement and evacuation, a dead host's VM restarted on exactly one other host, and a host cut off from etcd (its lab-network
 /// cable pulled) fencing its VM before another host starts it. Each test starts its own etcd and daemons and
 /// stops them by PID.
 /// </summary>
@@ -165,6 +165,72 @@ public sealed class ClusterVmTests
         Assert.Contains("not owned here: cut1", status, StringComparison.Ordinal);
         Assert.Equal("paused", State(await a.OkAsync("dominfo", "cut1", "--json")));
     }
+
+    [Fact]
+    public async Task Create_cluster_places_and_spreads_host_pins_and_evacuate_moves_every_vm_with_its_agent_answering()
+    {
+        Requirements.QemuAndImage();
+        await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await using var c = new VirtlabHost();
+        await using var lone = new VirtlabHost();
+        var hosts = new[] { a, b, c };
+        foreach (var h in hosts)
+        {
+            await h.ListenAsync();
+        }
+
+        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await c.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        var ids = new Dictionary<VirtlabHost, string>();
+        foreach (var h in hosts)
+        {
+            ids[h] = await HostIdAsync(h);
+        }
+
+        // Bad placements: refused with what to do, before any QEMU starts.
+        var unknown = await a.RunAsync(["create", "p0", "--host", "no-such-host", "--memory", "256M", .. Image]);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("--host no-such-host: no live host", unknown.Stderr, StringComparison.Ordinal);
+        var huge = await a.RunAsync(["create", "p0", "--cluster", "--memory", "200G", .. Image]);
+        Assert.Equal(1, huge.ExitCode);
+        Assert.Contains("no host in the cluster can run 'p0'", huge.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the VM needs 204800 MiB", huge.Stderr, StringComparison.Ordinal);
+        var outside = await lone.RunAsync(["create", "p0", "--cluster", "--memory", "256M", .. Image]);
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains("not in a cluster", outside.Stderr, StringComparison.Ordinal);
+
+        // --host pins; --cluster then avoids the host that already runs a VM (fewest VMs first).
+        Assert.Contains($"on host {ids[a]}", await b.OkAsync(["create", "p1", "--host", ids[a], "--memory", "256M", "--wait-agent=90", .. Image]), StringComparison.Ordinal);
+        await a.PollAsync(s => Vms(s, ids[a]).Contains("p1"), TimeSpan.FromSeconds(2 * Ttl), "cluster", "status", "--json");
+        var placed = await a.OkAsync(["create", "p2", "--cluster", "--memory", "256M", "--wait-agent=90", .. Image]);
+        var p2Host = hosts.Single(h => placed.Contains($"on host {ids[h]}", StringComparison.Ordinal));
+        Assert.NotEqual(a, p2Host);
+        Assert.Equal(ids[p2Host], Owner(await a.OkAsync("cluster", "status", "--json"), "p2"));
+        await p2Host.QemuPidAsync("p2");
+        await a.QemuPidAsync("p1");
+
+        // Evacuate a, asked on another host: p1 goes to the host that runs nothing.
+        await a.PollAsync(s => Vms(s, ids[p2Host]).Contains("p2"), TimeSpan.FromSeconds(2 * Ttl), "cluster", "status", "--json");
+        var empty = hosts.Single(h => h != a && h != p2Host);
+        var evacuated = await c.OkAsync("host", "evacuate", ids[a], "--json");
+        TestContext.Current.TestOutputHelper?.WriteLine(evacuated);
+        var moved = JsonNode.Parse(evacuated)!["vms"]!.AsArray().Single()!;
+        Assert.Equal("p1", moved["name"]!.GetValue<string>());
+        Assert.Equal(ids[empty], moved["toHost"]!.GetValue<string>());
+        Assert.True(moved["agentAnswered"]!.GetValue<bool>());
+        Assert.DoesNotContain("p1", await a.OkAsync("list"), StringComparison.Ordinal);
+        await empty.QemuPidAsync("p1");
+        Assert.Equal(0, (await empty.RunAsync("qemu-agent-command", "p1", "{\"execute\":\"guest-ping\"}")).ExitCode);
+        await a.PollAsync(s => Owner(s, "p1") == ids[empty], TimeSpan.FromSeconds(2 * Ttl), "cluster", "status", "--json");
+        Assert.Contains("runs no VM", await a.OkAsync("host", "evacuate", ids[a]), StringComparison.Ordinal);
+    }
+
+    /// <summary>The VMs a host publishes in a cluster status --json.</summary>
+    private static List<string> Vms(string statusJson, string hostId) =>
+        JsonNode.Parse(statusJson)!["hosts"]!.AsArray().First(h => h!["hostId"]!.GetValue<string>() == hostId)!["vms"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
 
     private static string State(string dominfoJson) => JsonNode.Parse(dominfoJson)!["state"]!.GetValue<string>();
 

@@ -22,14 +22,17 @@ internal static class LifecycleCommands
             Description = "bridge=NAME[,ip=A.B.C.D/N][,mac=52:54:00:xx:xx:xx]: a virtio NIC on a host bridge, e.g. bridge=vlab0,ip=10.77.0.100/24 (no mac: a random one; no /N: /24)",
         };
         var waitAgent = WaitAgentOption();
-        var cmd = new Command("create", "define a domain and start it from the default image") { name, vcpus, memory, cpu, image, accel, pmu, network, waitAgent };
+        var cluster = new Option<bool>("--cluster") { Description = "in a cluster: run it on the host placement chooses (CPU model, memory, cores, load)" };
+        var host = new Option<string?>("--host") { Description = "in a cluster: run it on this host (its id in 'virtlab cluster status')", HelpName = "HOST-ID" };
+        var cmd = new Command("create", "define a domain and start it from the default image") { name, vcpus, memory, cpu, image, accel, pmu, network, waitAgent, cluster, host };
         cmd.Handle(async (p, client, ct) =>
         {
             var req = new CreateRequest(
                 p.GetValue(name)!, p.GetValue(vcpus), p.GetValue(memory), p.GetValue(cpu), p.GetValue(image), p.GetValue(accel),
-                WaitAgentSeconds(p, waitAgent), p.GetValue(pmu), p.GetValue(network));
+                WaitAgentSeconds(p, waitAgent), p.GetValue(pmu), p.GetValue(network), p.GetValue(cluster), p.GetValue(host));
             var info = await client.PostAsync("v1/domains", req, ApiJsonContext.Default.CreateRequest, ApiJsonContext.Default.DomainInfo, ct).ConfigureAwait(false);
-            Console.WriteLine($"Domain '{info.Name}' created and started ({info.Accel}: {info.AccelReason})");
+            var where = info.ClusterHost is { } h ? $" on host {h}" : string.Empty;
+            Console.WriteLine($"Domain '{info.Name}' created and started{where} ({info.Accel}: {info.AccelReason})");
             if (req.WaitAgentSeconds is not null)
             {
                 Console.WriteLine("Guest agent is answering");

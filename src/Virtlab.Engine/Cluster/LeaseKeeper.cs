@@ -48,6 +48,9 @@ public sealed class LeaseKeeper : IAsyncDisposable
         context.Domains.Exited += OnExited;
     }
 
+    /// <summary>The token the cluster's hosts accept from each other (from <c>/virtlab/cluster</c>), once registered.</summary>
+    public string? ClusterToken { get; private set; }
+
     /// <summary>The ownership of the VMs, under this host's lease.</summary>
     public OwnershipKeeper Vms { get; }
 
@@ -86,6 +89,11 @@ public sealed class LeaseKeeper : IAsyncDisposable
     /// </summary>
     public async Task RegisterAsync(CancellationToken cancellationToken)
     {
+        if (await Store.GetAsync(ClusterKeys.Cluster, cancellationToken).ConfigureAwait(false) is { } cluster)
+        {
+            ClusterToken = ClusterStatusBuilder.TryRead(cluster.Value, ApiJsonContext.Default.ClusterRecord)?.Token;
+        }
+
         var sent = Stopwatch.GetTimestamp();
         var lease = await Store.GrantLeaseAsync(Membership.LeaseTtlSeconds, cancellationToken).ConfigureAwait(false);
         _lastRenewed = sent;

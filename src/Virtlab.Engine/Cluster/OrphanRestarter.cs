@@ -11,7 +11,7 @@ namespace Virtlab.Engine.Cluster;
 /// <summary>
 /// A dead host's VMs (docs/CLUSTER.md): an orphan is a VM whose state is <c>running</c> and which has no owner key,
 /// because the lease its owner key was attached to expired. Every live host sees the same orphans and computes the same
-/// placement (<see cref="PlaceOrphan"/>); the chosen host takes the orphan at once, any other only after a grace (the
+/// placement (<see cref="ClusterPlacement"/>); the chosen host takes the orphan at once, any other only after a grace (the
 /// chosen one may be dying too). Taking is one transaction on "no owner, state unchanged", so exactly one host wins; it
 /// defines the VM from etcd, starts it like any start and waits for its agent, then records an event with the time.
 /// </summary>
@@ -34,22 +34,6 @@ public sealed class OrphanRestarter(
         {
             return [.. _restarting.Values];
         }
-    }
-
-    /// <summary>
-    /// Which live host restarts an orphan: one with the memory for it, running the fewest VMs, then the most free memory,
-    /// then the smallest host id, so that every host computes the same answer. Null when none fits.
-    /// </summary>
-    public static string? PlaceOrphan(DomainDefinition def, IEnumerable<ClusterHostRecord> hosts)
-    {
-        ArgumentNullException.ThrowIfNull(def);
-        ArgumentNullException.ThrowIfNull(hosts);
-        return hosts
-            .Where(h => h.FreeMemoryKiB >= def.MemoryKiB)
-            .OrderBy(h => h.Vms.Count)
-            .ThenByDescending(h => h.FreeMemoryKiB)
-            .ThenBy(h => h.HostId, StringComparer.Ordinal)
-            .FirstOrDefault()?.HostId;
     }
 
     /// <summary>One keep-alive step: the orphans placement gives this host, or any orphan left longer than the grace, are taken and restarted.</summary>
@@ -108,7 +92,7 @@ public sealed class OrphanRestarter(
                 continue;
             }
 
-            var chosen = PlaceOrphan(def, hosts);
+            var chosen = ClusterPlacement.Choose(def, await RequiredFlagsAsync(def, cancellationToken).ConfigureAwait(false), hosts);
             if (chosen != hostId && Stopwatch.GetElapsedTime(seen) < grace)
             {
                 continue;
@@ -186,5 +170,18 @@ public sealed class OrphanRestarter(
         var at = DateTimeOffset.UtcNow;
         context.Log?.Invoke($"cluster event: {message}");
         await store.PutAsync(ClusterKeys.Event(at, hostId), JsonSerializer.Serialize(new ClusterEvent(at, hostId, vm, kind, message), ApiJsonContext.Default.ClusterEvent), 0, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlySet<string>?> RequiredFlagsAsync(DomainDefinition def, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await context.CpuCaps.GetAsync(cancellationToken).ConfigureAwait(false)).RequiredHostFlags(def.Cpu);
+        }
+        catch (VirtlabException)
+        {
+            // A model this QEMU does not know: the start tells, on whichever host takes it.
+            return null;
+        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class CpuModelService(EngineContext context)
     public async Task<CpuModelExpansionReply> CpuModelExpandAsync(string model, CancellationToken cancellationToken)
     {
         var caps = await context.CpuCaps.GetAsync(cancellationToken).ConfigureAwait(false);
-        var info = caps.Find(model) ?? throw UnknownModel(model, caps);
+        var info = caps.Find(model) ?? throw caps.UnknownModel(model);
         var dir = Path.Combine(context.Paths.RunRoot, $".expand-{Environment.ProcessId}-{Environment.TickCount64}");
         return await QemuProbe.RunAsync(context.Qemu.Path, caps.Accel, dir, async qmp =>
         {
@@ -97,31 +97,8 @@ public sealed class CpuModelService(EngineContext context)
         }
 
         var caps = await context.CpuCaps.GetAsync(cancellationToken).ConfigureAwait(false);
-        var model = cpu.Mode switch { CpuMode.Custom => cpu.Model!, CpuMode.HostModel => "max", _ => "qemu64" };
-        if (caps.Find(model) is null)
-        {
-            throw UnknownModel(model, caps);
-        }
-
-        var required = caps.LinuxFeatures(model).ToHashSet(StringComparer.Ordinal);
-        foreach (var f in cpu.Features)
-        {
-            if (X86FeatureNames.ToLinux(caps.Canonical(f.Name) ?? f.Name) is not { } linux)
-            {
-                continue;
-            }
-
-            if (f.Policy is CpuFeaturePolicy.Require or CpuFeaturePolicy.Force)
-            {
-                required.Add(linux);
-            }
-            else if (f.Policy is CpuFeaturePolicy.Disable or CpuFeaturePolicy.Forbid)
-            {
-                required.Remove(linux);
-            }
-        }
-
-        var result = CpuCompatibility.Compare(required, host.Flags);
+        var required = caps.RequiredHostFlags(cpu);
+        var result = CpuCompatibility.Compare(required!, host.Flags);
         return new CpuCompareReply(subject, hostName, result.Result.ToString(), result.Missing, result.Extra, result.Reason)
         {
             Note = caps.Accel == "kvm"
@@ -168,13 +145,6 @@ public sealed class CpuModelService(EngineContext context)
         return new CpuBaselineReply(baseline.Order(StringComparer.Ordinal).ToList(), best, extra, spec, xml);
     }
 
-    private static VirtlabException UnknownModel(string model, QemuCpuCaps caps)
-    {
-        var near = NameSuggestion.Closest(model, caps.Models.Select(m => m.Name));
-        return new VirtlabException(
-            ErrorKind.InvalidInput,
-            $"unknown CPU model '{model}'{(near is null ? string.Empty : $": did you mean '{near}'?")} ('virtlab cpu-models' lists them)");
-    }
 
     private static CpuDefinition ParseCpuXml(string xml)
     {

@@ -173,7 +173,7 @@ public sealed class LifecycleService(EngineContext context)
         return new DomainInfo(
             domain.Id, def.Name, def.Uuid, "hvm", domain.VisibleState.ToVirshString(), vcpus, def.MaxVcpus, ProcessStats.CpuTimeSeconds(domain.Process.Pid),
             def.MemoryKiB, used, def.MaxMemoryKiB, true, false, CpuDescription(def), domain.Accel.Name, domain.Accel.Reason,
-            domain.QemuVersion, domain.Process.Pid, domain.Runtime.StartedAt, def.ConsoleLog ?? domain.Run.ConsoleLog);
+            domain.QemuVersion, domain.Process.Pid, domain.Runtime.StartedAt, def.ConsoleLog ?? domain.Run.ConsoleLog, context.Ownership.HostId);
     }
 
     /// <summary>virtlab console NAME --log: the end of the guest's serial console log.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Virtlab.Api;
 using Virtlab.Engine.Domains;
+using Virtlab.Engine.Peers;
 using Virtlab.Engine.Process;
 
 namespace Virtlab.Engine.Migration;

@@ -10,7 +10,7 @@ namespace Virtlab.Engine.Migration;
 /// post-copy (after the first pass, at --timeout, on 'migrate-postcopy', or by the closed loop) and the closed loop's
 /// steps (<see cref="ConvergenceMonitor"/>).
 /// </summary>
-internal sealed class MigrationFollower(MigrationOptions options, JobRecords jobs, IVmOwnership ownership, Action<string>? log)
+internal sealed class MigrationFollower(MigrationOptions options, JobRecords jobs, Func<IVmOwnership> ownership, Action<string>? log)
 {
     public static async Task ConfigureAsync(QmpClient qmp, MigrateRequest r, ConvergencePlan? plan, CancellationToken cancellationToken)
     {
@@ -158,7 +158,7 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
         var name = m.Name;
 
         // The destination runs the guest from the switch on: it must own it first (a refusal fails the migration here).
-        await m.HandOverAsync(ownership).ConfigureAwait(false);
+        await m.HandOverAsync(ownership()).ConfigureAwait(false);
         if (jobs.Outgoing(name) is { } record)
         {
             // Before the switch: a daemon restarted from here on must never resume the source.

@@ -4,6 +4,7 @@ using Virtlab.Domain.State;
 using Virtlab.Engine.Domains;
 using Virtlab.Engine.Guest;
 using Virtlab.Engine.Host;
+using Virtlab.Engine.Peers;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Migration;
@@ -33,7 +34,7 @@ public sealed class MigrationOutService
         _running = running;
         _recovery = recovery;
         _settler = settler;
-        _follower = new MigrationFollower(options, jobs, context.Ownership, context.Log);
+        _follower = new MigrationFollower(options, jobs, () => context.Ownership, context.Log);
         _convergence = new ConvergencePreflight(options, context.Log);
     }
 

@@ -1,5 +1,6 @@
 using Virtlab.Api;
 using Virtlab.Engine.Domains;
+using Virtlab.Engine.Peers;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Migration;

@@ -1,6 +1,7 @@
 using Virtlab.Api;
 using Virtlab.Domain.State;
 using Virtlab.Engine.Domains;
+using Virtlab.Engine.Peers;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Migration;

@@ -1,4 +1,6 @@
 using Virtlab.Domain.Cpu;
+using Virtlab.Domain.Definitions;
+using Virtlab.Engine.Domains;
 using Virtlab.Qmp;
 
 namespace Virtlab.Engine.Qemu;
@@ -65,4 +67,53 @@ public sealed record QemuCpuCaps(
     /// <summary>The model's features in Linux's spelling (the ones /proc/cpuinfo can show).</summary>
     public IReadOnlySet<string> LinuxFeatures(string model) =>
         ModelFeatures.TryGetValue(model, out var f) ? X86FeatureNames.ToLinux(f) : new HashSet<string>();
+
+    /// <summary>
+    /// The host CPU flags (Linux names) a guest CPU needs under KVM: its model's, plus required features, minus disabled
+    /// ones; null for host-passthrough, which is whatever the host has. The one rule cpu-compare and the cluster's
+    /// placement share.
+    /// </summary>
+    public HashSet<string>? RequiredHostFlags(CpuDefinition cpu)
+    {
+        ArgumentNullException.ThrowIfNull(cpu);
+        if (cpu.Mode is CpuMode.HostPassthrough)
+        {
+            return null;
+        }
+
+        var model = cpu.Mode switch { CpuMode.Custom => cpu.Model!, CpuMode.HostModel => "max", _ => "qemu64" };
+        if (Find(model) is null)
+        {
+            throw UnknownModel(model);
+        }
+
+        var required = LinuxFeatures(model).ToHashSet(StringComparer.Ordinal);
+        foreach (var f in cpu.Features)
+        {
+            if (X86FeatureNames.ToLinux(Canonical(f.Name) ?? f.Name) is not { } linux)
+            {
+                continue;
+            }
+
+            if (f.Policy is CpuFeaturePolicy.Require or CpuFeaturePolicy.Force)
+            {
+                required.Add(linux);
+            }
+            else if (f.Policy is CpuFeaturePolicy.Disable or CpuFeaturePolicy.Forbid)
+            {
+                required.Remove(linux);
+            }
+        }
+
+        return required;
+    }
+
+    /// <summary>An unknown model's error, with the nearest name this QEMU knows.</summary>
+    public VirtlabException UnknownModel(string model)
+    {
+        var near = NameSuggestion.Closest(model, Models.Select(m => m.Name));
+        return new VirtlabException(
+            ErrorKind.InvalidInput,
+            $"unknown CPU model '{model}'{(near is null ? string.Empty : $": did you mean '{near}'?")} ('virtlab cpu-models' lists them)");
+    }
 }

@@ -18,7 +18,7 @@ public sealed class OrphanPlacementTests
     [Fact]
     public void The_host_with_the_fewest_vms_that_has_the_memory_is_chosen()
     {
-        var chosen = OrphanRestarter.PlaceOrphan(Vm, [Host("h1", 4096, "a", "b"), Host("h2", 1024, "c"), Host("h3", 128)]);
+        var chosen = ClusterPlacement.Choose(Vm, null, [Host("h1", 4096, "a", "b"), Host("h2", 1024, "c"), Host("h3", 128)]);
 
         // h3 has no VM but not the memory; h2 runs fewer VMs than h1.
         Assert.Equal("h2", chosen);
@@ -27,15 +27,15 @@ public sealed class OrphanPlacementTests
     [Fact]
     public void Ties_go_to_the_most_free_memory_then_the_smallest_host_id_so_every_host_agrees()
     {
-        Assert.Equal("h2", OrphanRestarter.PlaceOrphan(Vm, [Host("h1", 1024), Host("h2", 2048)]));
-        Assert.Equal("h1", OrphanRestarter.PlaceOrphan(Vm, [Host("h2", 1024), Host("h1", 1024)]));
+        Assert.Equal("h2", ClusterPlacement.Choose(Vm, null, [Host("h1", 1024), Host("h2", 2048)]));
+        Assert.Equal("h1", ClusterPlacement.Choose(Vm, null, [Host("h2", 1024), Host("h1", 1024)]));
     }
 
     [Fact]
     public void No_host_with_the_memory_places_nothing()
     {
-        Assert.Null(OrphanRestarter.PlaceOrphan(Vm, [Host("h1", 255)]));
-        Assert.Null(OrphanRestarter.PlaceOrphan(Vm, []));
+        Assert.Null(ClusterPlacement.Choose(Vm, null, [Host("h1", 255)]));
+        Assert.Null(ClusterPlacement.Choose(Vm, null, []));
     }
 
     [Fact]

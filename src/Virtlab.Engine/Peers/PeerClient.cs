@@ -4,9 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
 using Virtlab.Api;
 
-namespace Virtlab.Engine.Migration;
+namespace Virtlab.Engine.Peers;
 
-/// <summary>The source daemon's connection to the destination daemon's TCP API (bearer token).</summary>
+/// <summary>A daemon's connection to another host's daemon over its TCP API (bearer token): migration, and the cluster's placement and evacuation.</summary>
 public sealed class PeerClient : IDisposable
 {
     private readonly HttpClient _http;
@@ -56,6 +56,14 @@ public sealed class PeerClient : IDisposable
         using var r = await Send(HttpMethod.Delete, $"v1/migration/incoming/{System.Uri.EscapeDataString(name)}", null, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>create on that host (the cluster's placement chose it).</summary>
+    public Task<DomainInfo> CreateAsync(CreateRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "v1/domains", JsonContent.Create(request, ApiJsonContext.Default.CreateRequest), ApiJsonContext.Default.DomainInfo, cancellationToken);
+
+    /// <summary>host evacuate, run by the host being emptied.</summary>
+    public Task<HostEvacuateReply> EvacuateAsync(string hostId, HostEvacuateRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"v1/cluster/hosts/{System.Uri.EscapeDataString(hostId)}/evacuate", JsonContent.Create(request, ApiJsonContext.Default.HostEvacuateRequest), ApiJsonContext.Default.HostEvacuateReply, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Virtlab.Engine.Migration;
+namespace Virtlab.Engine.Peers;
 
 /// <summary>A Virtlab host's address: <c>virtlab+tcp://HOST:PORT</c> (its daemon's <c>--listen</c>).</summary>
 public sealed record VirtlabUri(string Host, int Port)
