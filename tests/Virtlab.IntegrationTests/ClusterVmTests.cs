@@ -228,6 +228,35 @@ public sealed class ClusterVmTests
         Assert.Contains("runs no VM", await a.OkAsync("host", "evacuate", ids[a]), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_migration_while_an_etcd_member_dies_completes_and_hands_the_ownership_over()
+    {
+        Requirements.QemuAndImage();
+        await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await a.ListenAsync();
+        await b.ListenAsync();
+        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await a.CreateAsync("mig1", ["--memory", "256M", .. Image]);
+        var idOfB = await HostIdAsync(b);
+
+        // The member the hosts may be talking to dies as the migration starts: the other two keep the quorum.
+        var migrate = a.RunAsync(TimeSpan.FromMinutes(3), "migrate", "mig1", b.Uri!, "--live", "--bandwidth", "32", "--token-file", b.TokenFile);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        etcd.Kill(0);
+        var done = await migrate;
+
+        Assert.True(done.ExitCode == 0, $"migrate failed: {done}");
+        await b.QemuPidAsync("mig1");
+        Assert.Equal(0, (await b.RunAsync("qemu-agent-command", "mig1", "{\"execute\":\"guest-ping\"}")).ExitCode);
+        Assert.DoesNotContain("mig1", await a.OkAsync("list"), StringComparison.Ordinal);
+        var status = await a.OkAsync("cluster", "status", "--json");
+        Assert.Equal(idOfB, Owner(status, "mig1"));
+        Assert.DoesNotContain("not owned here", await b.OkAsync("cluster", "status", "--json"), StringComparison.Ordinal);
+    }
+
     /// <summary>The VMs a host publishes in a cluster status --json.</summary>
     private static List<string> Vms(string statusJson, string hostId) =>
         JsonNode.Parse(statusJson)!["hosts"]!.AsArray().First(h => h!["hostId"]!.GetValue<string>() == hostId)!["vms"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
