@@ -64,7 +64,11 @@ public static class DaemonHost
             new AcceleratorSelector(),
             migration: new MigrationOptions { ListenAddress = listen?.Address.ToString() ?? "127.0.0.1" },
             log: m => log.LogInformation("{Message}", m),
-            cluster: new ClusterOptions { Address = listen is null ? null : $"virtlab+tcp://{listen}" });
+            cluster: new ClusterOptions
+            {
+                Address = listen is null ? null : $"virtlab+tcp://{listen}",
+                FenceAgent = Environment.ProcessPath is { } self ? [self, "--fence-agent", Path.Combine(paths.Home, "fence-agent.log")] : null,
+            });
         var adopted = await manager.StartAsync(CancellationToken.None).ConfigureAwait(false);
         if (adopted.Count > 0)
         {

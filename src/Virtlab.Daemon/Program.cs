@@ -1,3 +1,5 @@
 using Virtlab.Daemon;
 
-return await DaemonHost.RunAsync(args).ConfigureAwait(false);
+return args is ["--fence-agent", var log]
+    ? await FenceAgentMain.RunAsync(log).ConfigureAwait(false)
+    : await DaemonHost.RunAsync(args).ConfigureAwait(false);

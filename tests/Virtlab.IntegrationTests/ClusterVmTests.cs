@@ -257,6 +257,40 @@ public sealed class ClusterVmTests
         Assert.DoesNotContain("not owned here", await b.OkAsync("cluster", "status", "--json"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_killed_daemon_whose_qemu_lives_on_has_its_guest_paused_by_the_fence_agent_before_it_runs_elsewhere()
+    {
+        Requirements.QemuAndImage();
+        await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        var qemuOfA = await a.CreateAsync("fa1", ["--memory", "256M", .. Image]);
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+
+        // Only the daemon dies: its QEMU lives on, and nobody keeps the lease alive.
+        a.KillDaemon();
+        var died = Stopwatch.StartNew();
+        await b.PollAsync(s => State(s) == "running", TimeSpan.FromSeconds(Ttl + 150), "dominfo", "fa1", "--json");
+        await b.OkAsync("qemu-agent-command", "fa1", "{\"execute\":\"guest-ping\"}", "--timeout", "60");
+        var startedOnB = JsonNode.Parse(await b.OkAsync("dominfo", "fa1", "--json"))!["startedAt"]!.GetValue<DateTimeOffset>();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fa1 answered on the other host {died.Elapsed.TotalSeconds:0.0} s after the daemon was killed"));
+        await b.QemuPidAsync("fa1");
+
+        var log = await File.ReadAllTextAsync(Path.Combine(a.Home, "fence-agent.log"), TestContext.Current.CancellationToken);
+        TestContext.Current.TestOutputHelper?.WriteLine(log);
+        var pausedLine = log.Split('\n').Single(l => l.Contains(" paused ", StringComparison.Ordinal));
+        var pausedAt = DateTimeOffset.Parse(pausedLine.Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.True(pausedAt < startedOnB, $"the fence agent paused fa1 at {pausedAt:O}, the other host started it at {startedOnB:O}");
+        Assert.True(VirtlabHost.ProcessAlive(qemuOfA));
+
+        // The restarted daemon re-attaches the paused copy and leaves it paused: the VM is owned elsewhere now.
+        Assert.Equal("paused", State(await a.OkAsync("dominfo", "fa1", "--json")));
+        await a.PollAsync(s => s.Contains("not owned here: fa1", StringComparison.Ordinal), TimeSpan.FromSeconds(Ttl + 30), "cluster", "status", "--json");
+        Assert.Equal("paused", State(await a.OkAsync("dominfo", "fa1", "--json")));
+    }
+
     /// <summary>The VMs a host publishes in a cluster status --json.</summary>
     private static List<string> Vms(string statusJson, string hostId) =>
         JsonNode.Parse(statusJson)!["hosts"]!.AsArray().First(h => h!["hostId"]!.GetValue<string>() == hostId)!["vms"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();

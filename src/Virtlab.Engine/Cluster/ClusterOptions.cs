@@ -6,6 +6,9 @@ public sealed class ClusterOptions
     /// <summary>The address other hosts reach this daemon at (virtlab+tcp://HOST:PORT), when it listens on TCP.</summary>
     public string? Address { get; init; }
 
+    /// <summary>The argv of the fence agent (<see cref="Cluster.FenceAgent"/>) started while this host is a member; null: none.</summary>
+    public IReadOnlyList<string>? FenceAgent { get; init; }
+
     /// <summary>The deadline of each etcd call.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

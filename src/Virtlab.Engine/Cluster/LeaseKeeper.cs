@@ -29,6 +29,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private long _lastHostWrite;
     private IReadOnlyList<string> _publishedVms = [];
     private string _state = "registering";
+    private FenceAgent? _agent;
 
     /// <param name="restart">Starts a dead host's VM here and waits for its agent (<see cref="OwnershipKeeper"/>); null: restarts nothing.</param>
     public LeaseKeeper(
@@ -115,12 +116,20 @@ public sealed class LeaseKeeper : IAsyncDisposable
     }
 
     /// <summary>Starts the keep-alive loop.</summary>
-    public void Start() => _loop = Task.WhenAll(Task.Run(() => RunAsync(_stop.Token)), Task.Run(() => WatchAsync(_stop.Token)));
+    public void Start()
+    {
+        _agent = _options.FenceAgent is { Count: > 0 } argv ? FenceAgent.Start(argv, _context.Log) : null;
+        WatchVms();
+        _loop = Task.WhenAll(Task.Run(() => RunAsync(_stop.Token)), Task.Run(() => WatchAsync(_stop.Token)));
+    }
+
+    private void WatchVms() => _agent?.Watch(_context.Domains.All.Select(d => d.Run.QmpSocket));
 
     /// <summary>cluster leave: stops the loop and revokes the lease (etcd deletes the host and ownership keys with it).</summary>
     public async Task<bool> RevokeAsync(CancellationToken cancellationToken)
     {
         await StopLoopAsync().ConfigureAwait(false);
+        _agent?.Release();
         if (Lease is not null)
         {
             await Vms.ReleaseAllAsync(cancellationToken).ConfigureAwait(false);
@@ -136,6 +145,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     {
         _context.Domains.Exited -= OnExited;
         await StopLoopAsync().ConfigureAwait(false);
+        _agent?.Dispose();
         await Task.WhenAll(Vms.Restarts()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
         Store.Dispose();
@@ -154,7 +164,10 @@ public sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    /// <summary>Fences this host once its lease may be about to expire in etcd; checks ten times a keep-alive interval.</summary>
+    /// <summary>
+    /// Fences this host once its lease may be about to expire in etcd; checks ten times a keep-alive interval, and as
+    /// often tells the fence agent which VMs to pause should the daemon go away.
+    /// </summary>
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         var tick = Interval / 10;
@@ -163,6 +176,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
             try
             {
                 await Task.Delay(tick, cancellationToken).ConfigureAwait(false);
+                WatchVms();
                 if (Lease is { } lease && Stopwatch.GetElapsedTime(_lastRenewed) >= FenceAfter)
                 {
                     await LoseLeaseAsync(lease, string.Create(CultureInfo.InvariantCulture, $"no keep-alive was answered for {FenceAfter.TotalSeconds:0.0} s of the {Membership.LeaseTtlSeconds} s TTL ({_lastError})"), cancellationToken).ConfigureAwait(false);
