@@ -61,7 +61,7 @@ public sealed class PassthroughService(EngineContext context)
         }
     }
 
-    private static JsonObject ParseCommand(string json, string what)
+    internal static JsonObject ParseCommand(string json, string what)
     {
         JsonNode? node;
         try
