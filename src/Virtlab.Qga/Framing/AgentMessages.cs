@@ -32,7 +32,7 @@ internal static class AgentMessages
     {
         try
         {
-            return JsonNode.Parse(line) as JsonObject;
+            return Wire.JsonLine.Parse(line) as JsonObject;
         }
         catch (JsonException)
         {
@@ -66,10 +66,7 @@ internal static class AgentMessages
     {
         if (reply["error"] is JsonObject error)
         {
-            throw new GuestAgentCommandException(
-                command,
-                error["class"]?.GetValue<string>() ?? "GenericError",
-                error["desc"]?.GetValue<string>() ?? string.Empty);
+            throw new GuestAgentCommandException(command, Wire.JsonLine.Text(error["class"]) ?? "GenericError", Wire.JsonLine.Text(error["desc"]) ?? string.Empty);
         }
 
         if (!reply.TryGetPropertyValue("return", out var value))

@@ -91,7 +91,7 @@ public static class FuzzRunner
             }
             catch (Exception e)
             {
-                crash = $"{e.GetType().FullName}: {e.Message}\n    at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}";
+                crash = $"{e.GetType().FullName}: {e.Message}\n    {Where(e)}";
             }
 
             var elapsed = Stopwatch.GetElapsedTime(start);
@@ -132,6 +132,15 @@ public static class FuzzRunner
                 }
             }
         }
+    }
+
+    /// <summary>The first frame of Virtlab's own code in the stack (the parser's line, not the library's).</summary>
+    private static string Where(Exception e)
+    {
+        var frames = (e.StackTrace ?? string.Empty).Split('\n').Select(f => f.Trim()).ToList();
+        return frames.FirstOrDefault(f => f.Contains(" Virtlab.", StringComparison.Ordinal) && !f.Contains("Virtlab.Fuzz.Tests", StringComparison.Ordinal))
+            ?? frames.FirstOrDefault()
+            ?? "(no stack)";
     }
 
     /// <summary>The start timestamp of the input in progress, 0 between inputs (read by the watchdog).</summary>

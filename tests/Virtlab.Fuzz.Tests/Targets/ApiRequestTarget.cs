@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CsCheck;
 using Virtlab.Api;
-using Virtlab.Domain.Xml;
 using Virtlab.Engine;
 using Virtlab.Engine.Lifecycle;
 using Virtlab.Engine.Migration;
@@ -16,7 +15,7 @@ namespace Virtlab.Fuzz.Tests.Targets;
 /// <summary>
 /// The daemon's JSON request bodies: bound the way ASP.NET Core binds them (web defaults, Virtlab's source-generated
 /// contract first in the resolver chain, as DaemonHost configures it), then checked the way the endpoints check them
-/// before anything touches a domain: create → CreateRequestParser, define → the XML reader, migrate → the URI and
+/// before anything touches a domain: create → CreateRequestParser, define → DefineRequestParser, migrate → the URI and
 /// MigrateRequestCheck, monitor/agent commands → the command's JSON. Documented (ErrorMapping's 4xx answers):
 /// <see cref="JsonException"/>, <see cref="VirtlabException"/>, and a null body (ASP.NET's 400 for a missing body).
 /// Anything else would be a 500.
@@ -57,12 +56,7 @@ public static class ApiRequestTarget
                 CreateRequestParser.Parse(Read<CreateRequest>(body));
                 break;
             case 1:
-                var parsed = LibvirtDomainXml.Parse(Read<DefineRequest>(body).Xml);
-                if (parsed.Errors.Count > 0 || parsed.Definition is null)
-                {
-                    throw new VirtlabException(parsed.Errors);
-                }
-
+                DefineRequestParser.Parse(Read<DefineRequest>(body));
                 break;
             case 2:
                 var migrate = Read<MigrateRequest>(body);
