@@ -62,6 +62,16 @@ public static class Mutations
     public static readonly Gen<string> DeepXml =
         Gen.Int[1, 20_000].Select(depth => "<domain type='qemu'><name>d</name>" + string.Concat(Enumerable.Repeat("<x>", depth)) + string.Concat(Enumerable.Repeat("</x>", depth)) + "</domain>");
 
+    /// <summary>1 to 20,000 sibling elements (unknown ones, repeated devices, repeated CPU features) or attributes.</summary>
+    public static readonly Gen<string> WideXml =
+        Gen.Select(Gen.Int[1, 20_000], Gen.Int[0, 3]).Select((count, kind) => kind switch
+        {
+            0 => "<domain type='qemu'><name>d</name><devices>" + string.Concat(Enumerable.Repeat("<x/>", count)) + "</devices></domain>",
+            1 => "<domain type='qemu'><name>d</name><memory>262144</memory><devices>" + string.Concat(Enumerable.Repeat("<interface type='bridge'><source bridge='v'/></interface>", count)) + "</devices></domain>",
+            2 => "<domain type='qemu'><name>d</name><memory>262144</memory><cpu mode='custom'><model>qemu64</model>" + string.Concat(Enumerable.Repeat("<feature name='avx'/>", count)) + "</cpu></domain>",
+            _ => "<domain type='qemu' " + string.Join(' ', Enumerable.Range(0, count).Select(i => $"a{i}='1'")) + "><name>d</name></domain>",
+        });
+
     /// <summary>One line of <paramref name="min"/> to <paramref name="max"/> bytes, with or without its newline.</summary>
     public static Gen<byte[]> LongLine(int min, int max) =>
         Gen.Select(Gen.Int[min, max], Gen.Bool).Select((length, newline) =>

@@ -13,10 +13,11 @@ namespace Virtlab.Fuzz.Tests.Targets;
 public static class LibvirtXmlTarget
 {
     private static readonly Gen<string> Inputs = Gen.Frequency(
-        (16, Mutations.MutatedText(DomainXml.Seeds)),
+        (24, Mutations.MutatedText(DomainXml.Seeds)),
         (2, Mutations.RandomText),
         (1, Mutations.RandomBytes.Select(b => System.Text.Encoding.UTF8.GetString(b))),
-        (1, Mutations.DeepXml));
+        (1, Mutations.DeepXml),
+        (1, Mutations.WideXml));
 
     public static FuzzTarget<string> Target { get; } = new(
         "libvirt domain XML reader",
