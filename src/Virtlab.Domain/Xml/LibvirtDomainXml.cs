@@ -45,6 +45,9 @@ public static class LibvirtDomainXml
     /// <summary>Documents with more elements than this are refused (a domain XML has a few dozen).</summary>
     public const int MaxElements = 10_000;
 
+    /// <summary>Elements with more attributes than this are refused (libvirt's have at most a handful).</summary>
+    public const int MaxAttributes = 64;
+
     /// <summary>
     /// Reads a domain. On success the result has a defaulted, valid definition and no errors; else
     /// no definition and every problem at its XML path (malformed XML: one error with line and column).
@@ -133,6 +136,11 @@ public static class LibvirtDomainXml
             if (reader.Depth >= MaxDepth)
             {
                 return string.Create(CultureInfo.InvariantCulture, $"the XML nests elements more than {MaxDepth} deep (at line {((IXmlLineInfo)reader).LineNumber}): a domain XML is a few levels deep");
+            }
+
+            if (reader.AttributeCount > MaxAttributes)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"<{reader.Name}> has more than {MaxAttributes} attributes (at line {((IXmlLineInfo)reader).LineNumber}): libvirt's elements have a few");
             }
 
             if (++elements > MaxElements)

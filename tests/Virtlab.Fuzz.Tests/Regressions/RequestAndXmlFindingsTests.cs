@@ -91,4 +91,14 @@ public sealed class RequestAndXmlFindingsTests
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocated, 0, 256L * 1024 * 1024);
         Assert.Equal(51, result.Errors.Count); // 50 problems and "more than 50 problems"
     }
+
+    [Fact]
+    public void Domain_XML_with_an_element_of_20000_attributes_is_refused_at_once()
+    {
+        var xml = "<domain type='qemu' " + string.Join(' ', Enumerable.Range(0, 20_000).Select(i => $"a{i}='1'")) + "><name>d</name></domain>";
+
+        var result = LibvirtDomainXml.Parse(xml);
+
+        Assert.Contains("more than 64 attributes", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
 }
