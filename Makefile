@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps image build test unit-test integration-test soak tour bench clean
+.PHONY: help deps image build test unit-test integration-test soak fuzz tour bench clean
 
 help:
 	@echo "make tour   - a tour of the talk on a real guest (installs what it needs)"
@@ -11,6 +11,7 @@ help:
 	@echo "make image  - build the default guest image (cached by its inputs)"
 	@echo "make bench  - benchmarks side by side with bare QEMU / libvirt"
 	@echo "make soak   - a busy 2-vCPU guest migrated back and forth 20 times (SOAK=N), every page checked"
+	@echo "make fuzz   - every parser fed 100,000 generated inputs (VIRTLAB_FUZZ_ITER=N); table in .build/fuzz-report.md"
 
 deps:
 	@./scripts/install-deps.sh
@@ -34,6 +35,15 @@ soak: deps image
 	@./virtlab --help >/dev/null
 	@VIRTLAB_SOAK_MIGRATIONS=$${SOAK:-20} dotnet test tests/Virtlab.IntegrationTests -nologo --logger "console;verbosity=normal" \
 	  --filter "FullyQualifiedName~A_busy_two_vcpu_guest_migrated_back_and_forth"
+
+# No QEMU needed: the parsers only. Each parser gets VIRTLAB_FUZZ_ITER inputs (the unit tests run 2,000).
+fuzz:
+	@mkdir -p .build
+	@start=$$(date +%s); \
+	VIRTLAB_FUZZ_ITER=$${VIRTLAB_FUZZ_ITER:-100000} VIRTLAB_FUZZ_REPORT=$(CURDIR)/.build/fuzz-report.md \
+	  dotnet test tests/Virtlab.Fuzz.Tests -nologo --logger "console;verbosity=normal" --filter "FullyQualifiedName~ParserFuzzTests"; rc=$$?; \
+	echo "make fuzz: $$(( $$(date +%s) - start )) s wall time" >> .build/fuzz-report.md; \
+	cat .build/fuzz-report.md; exit $$rc
 
 tour: deps image
 	@./scripts/tour.sh

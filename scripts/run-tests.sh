@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
-unit=(tests/Virtlab.Domain.Tests tests/Virtlab.Protocol.Tests tests/Virtlab.Engine.Tests tests/Virtlab.Lab.Tests)
+unit=(tests/Virtlab.Domain.Tests tests/Virtlab.Protocol.Tests tests/Virtlab.Engine.Tests tests/Virtlab.Fuzz.Tests tests/Virtlab.Lab.Tests)
 integration=(tests/Virtlab.IntegrationTests)
 case "$which" in
   unit) projects=("${unit[@]}") ;;

@@ -27,13 +27,7 @@ internal static class LifecycleEndpoints
 
         v1.MapPost("/domains/define", (DefineRequest req) =>
         {
-            var parsed = LibvirtDomainXml.Parse(req.Xml);
-            if (parsed.Errors.Count > 0 || parsed.Definition is null)
-            {
-                throw new VirtlabException(parsed.Errors);
-            }
-
-            var def = lifecycle.Define(parsed.Definition);
+            var def = lifecycle.Define(DefineRequestParser.Parse(req));
             return Results.Json(new DomainSummary(null, def.Name, "shut off"), ApiJsonContext.Default.DomainSummary, statusCode: 201);
         });
 

@@ -62,7 +62,7 @@ public sealed partial class GuestAgentClient
                 "guest-ping",
                 pingTimeout < MinimumPingTimeout ? MinimumPingTimeout : pingTimeout,
                 cancellationToken);
-            ReturnValueOrThrow(reply!, "guest-ping");
+            AgentMessages.ReturnValueOrThrow(reply!, "guest-ping");
         }
         finally
         {
@@ -112,9 +112,7 @@ public sealed partial class GuestAgentClient
                 continue;
             }
 
-            if (AgentMessages.TryParseObject(line.Json) is { } message
-                && message["return"] is JsonValue value
-                && value.TryGetValue<long>(out var answered))
+            if (AgentMessages.TryParseObject(line.Json) is { } message && AgentMessages.SyncAnswer(message) is { } answered)
             {
                 if (answered == latest)
                 {
@@ -182,7 +180,7 @@ public sealed partial class GuestAgentClient
                 }
 
                 var message = AgentMessages.TryParseObject(line.Json);
-                if (message is not null && IsReplyTo(message, id))
+                if (message is not null && AgentMessages.IsReplyTo(message, id))
                 {
                     return message;
                 }
@@ -195,21 +193,6 @@ public sealed partial class GuestAgentClient
             _synced = false;
             throw;
         }
-    }
-
-    private static bool IsReplyTo(JsonObject message, string id)
-    {
-        if (!message.ContainsKey("return") && !message.ContainsKey("error"))
-        {
-            return false;
-        }
-
-        return message["id"] switch
-        {
-            null => true,
-            JsonValue value => value.TryGetValue<string>(out var replyId) && replyId == id,
-            _ => false,
-        };
     }
 
     private async Task ReadLoopAsync()

@@ -74,7 +74,7 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         }
 
         var reply = await SendAsync(request, command, timeout, cancellationToken);
-        return reply is null ? null : ReturnValueOrThrow(reply, command);
+        return reply is null ? null : AgentMessages.ReturnValueOrThrow(reply, command);
     }
 
     /// <summary>Sends a caller-built request (for <c>qemu-agent-command</c>) and returns the whole reply object,
@@ -117,27 +117,6 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         Close(new GuestAgentException(GuestAgentErrorKind.ConnectionLost, "the guest agent client was disposed"));
         await _readLoop;
         _shutdown.Dispose();
-    }
-
-    private static JsonNode? ReturnValueOrThrow(JsonObject reply, string command)
-    {
-        if (reply["error"] is JsonObject error)
-        {
-            throw new GuestAgentCommandException(
-                command,
-                error["class"]?.GetValue<string>() ?? "GenericError",
-                error["desc"]?.GetValue<string>() ?? string.Empty);
-        }
-
-        if (!reply.TryGetPropertyValue("return", out var value))
-        {
-            throw new GuestAgentException(
-                GuestAgentErrorKind.ProtocolError,
-                $"reply to '{command}' has neither 'return' nor 'error': {AgentMessages.Preview(reply)}");
-        }
-
-        reply.Remove("return");
-        return value;
     }
 
     /// <summary>Takes the gate, syncs if needed, runs one request/reply exchange.</summary>

@@ -61,12 +61,17 @@ public sealed class PassthroughService(EngineContext context)
         }
     }
 
-    private static JsonObject ParseCommand(string json, string what)
+    internal static JsonObject ParseCommand(string? json, string what)
     {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new VirtlabException(ErrorKind.InvalidInput, $"{what}: no command: give the JSON, e.g. '{{\"execute\":\"guest-ping\"}}'");
+        }
+
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json);
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

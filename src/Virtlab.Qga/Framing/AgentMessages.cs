@@ -32,12 +32,52 @@ internal static class AgentMessages
     {
         try
         {
-            return JsonNode.Parse(line) as JsonObject;
+            return Wire.JsonLine.Parse(line) as JsonObject;
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>The id a <c>guest-sync-delimited</c> answer carries (<c>{"return": N}</c>), or null for any other line.</summary>
+    public static long? SyncAnswer(JsonObject message) =>
+        message["return"] is JsonValue value && value.TryGetValue<long>(out var answered) ? answered : null;
+
+    /// <summary>Whether <paramref name="message"/> is the reply to the request with <paramref name="id"/> (an id-less reply
+    /// counts: some agents do not echo ids); a reply with another id is a stale one.</summary>
+    public static bool IsReplyTo(JsonObject message, string id)
+    {
+        if (!message.ContainsKey("return") && !message.ContainsKey("error"))
+        {
+            return false;
+        }
+
+        return message["id"] switch
+        {
+            null => true,
+            JsonValue value => value.TryGetValue<string>(out var replyId) && replyId == id,
+            _ => false,
+        };
+    }
+
+    /// <summary>Returns the <c>return</c> member (detached) or throws <see cref="GuestAgentCommandException"/> for an error reply.</summary>
+    public static JsonNode? ReturnValueOrThrow(JsonObject reply, string command)
+    {
+        if (reply["error"] is JsonObject error)
+        {
+            throw new GuestAgentCommandException(command, Wire.JsonLine.Text(error["class"]) ?? "GenericError", Wire.JsonLine.Text(error["desc"]) ?? string.Empty);
+        }
+
+        if (!reply.TryGetPropertyValue("return", out var value))
+        {
+            throw new GuestAgentException(
+                GuestAgentErrorKind.ProtocolError,
+                $"reply to '{command}' has neither 'return' nor 'error': {Preview(reply)}");
+        }
+
+        reply.Remove("return");
+        return value;
     }
 
     public static string Preview(byte[] line)

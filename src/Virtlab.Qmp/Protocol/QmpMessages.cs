@@ -12,11 +12,11 @@ internal static class QmpMessages
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(line);
+            node = Wire.JsonLine.Parse(line);
         }
         catch (JsonException e)
         {
-            throw new QmpException(QmpErrorKind.ProtocolError, $"QEMU sent a line that is not JSON: {Preview(line)}", e);
+            throw new QmpException(QmpErrorKind.ProtocolError, $"QEMU sent a line that is not JSON ({e.Message}): {Preview(line)}", e);
         }
 
         return node as JsonObject
@@ -53,11 +53,20 @@ internal static class QmpMessages
         }
 
         return new QemuVersion(
-            qemu["major"]!.GetValue<int>(),
-            qemu["minor"]!.GetValue<int>(),
-            qemu["micro"]!.GetValue<int>(),
+            Number(qemu, "major"),
+            Number(qemu, "minor"),
+            Number(qemu, "micro"),
             version["package"]?.GetValue<string>() ?? string.Empty);
     }
+
+    private static int Number(JsonObject qemu, string name) =>
+        qemu[name] is JsonValue value && value.TryGetValue<int>(out var number)
+            ? number
+            : throw new InvalidOperationException($"the 'qemu' version has no whole number '{name}'");
+
+    /// <summary>The last second a DateTimeOffset holds (9999-12-31); a timestamp out of range (or QEMU's -1 for "no
+    /// time") leaves the event at the Unix epoch rather than failing the reader.</summary>
+    private const long MaxUnixSeconds = 253_402_300_799;
 
     public static bool TryParseEvent(JsonObject message, out QmpEvent? qmpEvent)
     {
@@ -70,7 +79,8 @@ internal static class QmpMessages
         var timestamp = DateTimeOffset.UnixEpoch;
         if (message["timestamp"] is JsonObject ts
             && ts["seconds"] is JsonValue seconds && seconds.TryGetValue<long>(out var s)
-            && ts["microseconds"] is JsonValue micros && micros.TryGetValue<long>(out var us))
+            && ts["microseconds"] is JsonValue micros && micros.TryGetValue<long>(out var us)
+            && s is >= 0 and <= MaxUnixSeconds && us is >= 0 and < 1_000_000)
         {
             timestamp = DateTimeOffset.FromUnixTimeSeconds(s).AddTicks(us * 10);
         }
@@ -97,10 +107,7 @@ internal static class QmpMessages
     {
         if (reply["error"] is JsonObject error)
         {
-            throw new QmpCommandException(
-                command,
-                error["class"]?.GetValue<string>() ?? "GenericError",
-                error["desc"]?.GetValue<string>() ?? string.Empty);
+            throw new QmpCommandException(command, Wire.JsonLine.Text(error["class"]) ?? "GenericError", Wire.JsonLine.Text(error["desc"]) ?? string.Empty);
         }
 
         if (!reply.TryGetPropertyValue("return", out var value))
