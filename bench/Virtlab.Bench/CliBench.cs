@@ -12,7 +12,8 @@ namespace Virtlab.Bench;
 /// </summary>
 internal static class CliBench
 {
-    private sealed record Case(string Label, string[] Argv);
+    /// <summary>One command line to time; <paramref name="Peer"/>: the virsh case its ratio is against (null: it is a peer).</summary>
+    private sealed record Case(string Label, string[] Argv, Case? Peer = null);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -24,6 +25,7 @@ internal static class CliBench
         var uri = "qemu:///system";
         var domain = "";
         var home = "";
+        string? baseline = null;
         var repliesOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -37,6 +39,7 @@ internal static class CliBench
                 case "--uri": uri = args[++i]; break;
                 case "--domain": domain = args[++i]; break;
                 case "--home": home = args[++i]; break;
+                case "--baseline": baseline = args[++i]; break;
                 case "--replies-only": repliesOnly = true; break;
                 default: throw new ArgumentException("unknown option " + args[i]);
             }
@@ -63,15 +66,18 @@ internal static class CliBench
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string)e.Value!, StringComparer.Ordinal);
         env["VIRTLAB_HOME"] = home;
-        var cases = new[]
+        var cases = new List<Case>();
+        foreach (var words in new[] { new[] { "list" }, ["list", "--all"], ["dominfo", domain] })
         {
-            new Case("`virtlab list`", [virtlab, "list"]),
-            new Case("`virsh list`", [virsh, "-c", uri, "list"]),
-            new Case("`virtlab list --all`", [virtlab, "list", "--all"]),
-            new Case("`virsh list --all`", [virsh, "-c", uri, "list", "--all"]),
-            new Case($"`virtlab dominfo {domain}`", [virtlab, "dominfo", domain]),
-            new Case($"`virsh dominfo {domain}`", [virsh, "-c", uri, "dominfo", domain]),
-        };
+            var peer = new Case($"`virsh {string.Join(' ', words)}`", [virsh, "-c", uri, .. words]);
+            cases.Add(new Case($"`virtlab {string.Join(' ', words)}`", [virtlab, .. words], peer));
+            if (baseline is not null)
+            {
+                cases.Add(new Case($"`virtlab {string.Join(' ', words)}`, baseline build", [baseline, .. words], peer));
+            }
+
+            cases.Add(peer);
+        }
 
         // Each command once with its output kept: it must succeed, and the report shows what was compared.
         var outputs = new Dictionary<Case, string>();
@@ -91,9 +97,9 @@ internal static class CliBench
         var timings = cases.ToDictionary(c => c, _ => new List<Spawn.Timing>(runs));
         for (var r = 0; r < runs; r++)
         {
-            for (var k = 0; k < cases.Length; k++)
+            for (var k = 0; k < cases.Count; k++)
             {
-                var c = cases[(k + r) % cases.Length];
+                var c = cases[(k + r) % cases.Count];
                 var t = Spawn.Run(c.Argv, env);
                 if (t.ExitCode != 0)
                 {
@@ -130,7 +136,7 @@ internal static class CliBench
     }
 
     private static string Report(
-        int runs, int requests, Case[] cases, Dictionary<Case, List<Spawn.Timing>> timings,
+        int runs, int requests, List<Case> cases, Dictionary<Case, List<Spawn.Timing>> timings,
         (string Label, List<double> Ms)[] replies, Dictionary<Case, string> outputs, string[] load)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -139,16 +145,14 @@ internal static class CliBench
         sb.Append(inv, $"{Environment.ProcessorCount} CPUs, load average {load[0]} before, {load[1]} after the processes, {load[2]} after the replies\n\n");
         sb.Append("Per process: wall = spawn to reaped, CPU = the child's user+sys (wait4 rusage). ms, median (p90).\n\n");
         sb.Append("| command | wall | CPU (user+sys) | user | sys | wall / virsh | CPU / virsh |\n|---|---|---|---|---|---|---|\n");
-        for (var i = 0; i < cases.Length; i++)
+        foreach (var c in cases)
         {
-            var t = timings[cases[i]];
-            var peer = timings[cases[i % 2 == 0 ? i + 1 : i]];
+            var t = timings[c];
             var wall = t.Select(x => x.WallMs).ToList();
             var cpu = t.Select(x => x.CpuMs).ToList();
-            var ratio = i % 2 == 0
-                ? string.Create(inv, $"{Median(wall) / Median(peer.Select(x => x.WallMs).ToList()):0.00} | {Median(cpu) / Median(peer.Select(x => x.CpuMs).ToList()):0.00}")
-                : "1.00 | 1.00";
-            sb.Append(inv, $"| {cases[i].Label} | {Median(wall):0.0} ({P90(wall):0.0}) | {Median(cpu):0.0} ({P90(cpu):0.0}) | ");
+            var peer = timings[c.Peer ?? c];
+            var ratio = string.Create(inv, $"{Median(wall) / Median(peer.Select(x => x.WallMs).ToList()):0.00} | {Median(cpu) / Median(peer.Select(x => x.CpuMs).ToList()):0.00}");
+            sb.Append(inv, $"| {c.Label} | {Median(wall):0.0} ({P90(wall):0.0}) | {Median(cpu):0.0} ({P90(cpu):0.0}) | ");
             sb.Append(inv, $"{Median(t.Select(x => x.UserMs).ToList()):0.0} | {Median(t.Select(x => x.SysMs).ToList()):0.0} | {ratio} |\n");
         }
 
@@ -160,7 +164,7 @@ internal static class CliBench
         }
 
         sb.Append("\nWhat was compared (each command's output):\n\n");
-        foreach (var c in cases)
+        foreach (var c in cases.Where(c => !c.Label.EndsWith("baseline build", StringComparison.Ordinal)))
         {
             sb.Append(inv, $"{c.Label}:\n\n```\n{outputs[c].TrimEnd('\n')}\n```\n\n");
         }

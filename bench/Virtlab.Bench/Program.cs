@@ -10,6 +10,6 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: virtlab-bench boot [--runs N] [--out FILE.md]\n" +
-        "       virtlab-bench cli --virtlab BIN --home VIRTLAB_HOME --domain NAME [--virsh BIN] [--uri URI] [--runs N] [--requests N] [--out FILE.md]");
+        "       virtlab-bench cli --virtlab BIN --home VIRTLAB_HOME --domain NAME [--baseline BIN] [--virsh BIN] [--uri URI] [--runs N] [--requests N] [--out FILE.md]");
     return 2;
 }

@@ -2,6 +2,7 @@
 # bench/cli: per-process wall and CPU time of `virtlab list`/`dominfo` against `virsh list`/`dominfo`
 # (libvirt 11.3, bench/peer/libvirt.sh), interleaved, and the daemon's reply time on an open connection.
 #   RUNS=200 REQUESTS=5000 bench/cli/run.sh      → bench/cli/last-run.md
+#   BASELINE=/path/to/older/virtlab bench/cli/run.sh   also times an older CLI build, in the same rounds
 # The same domain (bench/peer/libvirt.sh xml: Virtlab's guest image, defined, not started) is defined on
 # both sides. The virtlab daemon gets a home of its own under /tmp; both it and the peer are stopped at the end.
 set -euo pipefail
@@ -35,4 +36,4 @@ sed -e '/<cpu>.*<\/cpu>/d' -e "/<controller type='usb' model='none'\/>/d" "$xml"
 VIRTLAB_HOME=$home "$cli" define "$home/$dom-virtlab.xml" >/dev/null
 
 dotnet run --project bench/Virtlab.Bench -c Release --no-build -- cli --virtlab "$cli" --home "$home" --domain "$dom" \
-  --uri "$(peer_uri 1)" --runs "${RUNS:-200}" --requests "${REQUESTS:-5000}" --out bench/cli/last-run.md
+  --uri "$(peer_uri 1)" ${BASELINE:+--baseline "$BASELINE"} --runs "${RUNS:-200}" --requests "${REQUESTS:-5000}" --out bench/cli/last-run.md
