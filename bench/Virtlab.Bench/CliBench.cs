@@ -49,6 +49,7 @@ internal static class CliBench
         {
             // While working on the daemon: only its reply times, no processes, no peer.
             using var c = new OpenConnection(Path.Combine(home, "virtlabd.sock"));
+            Warm(c, domain, requests);
             foreach (var path in new[] { "/v1/domains?all=false", "/v1/domains?all=true", "/v1/domains/" + Uri.EscapeDataString(domain) })
             {
                 var ms = c.Time(path, requests, requests / 10);
@@ -117,6 +118,7 @@ internal static class CliBench
 
         var loadAfter = LoadAverage();
         using var connection = new OpenConnection(Path.Combine(home, "virtlabd.sock"));
+        Warm(connection, domain, requests);
         var replies = new (string Label, List<double> Ms)[]
         {
             ("`GET /v1/domains?all=false` (list)", connection.Time("/v1/domains?all=false", requests, requests / 10)),
@@ -170,6 +172,17 @@ internal static class CliBench
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Every path once untimed, and a pause, so the daemon's tiered JIT has compiled all three before any is timed.</summary>
+    private static void Warm(OpenConnection connection, string domain, int requests)
+    {
+        foreach (var path in new[] { "/v1/domains?all=false", "/v1/domains?all=true", "/v1/domains/" + Uri.EscapeDataString(domain) })
+        {
+            connection.Time(path, 0, requests / 10);
+        }
+
+        Thread.Sleep(1000);
     }
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
