@@ -115,22 +115,12 @@ public sealed class StateStore
         return removed;
     }
 
-    public IReadOnlyList<RuntimeRecord> ListRuntime()
-    {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name, pid, pid_start_ticks, run_dir, accel, accel_reason, qemu_version, started_at FROM runtime";
-        using var r = cmd.ExecuteReader();
-        var list = new List<RuntimeRecord>();
-        while (r.Read())
-        {
-            list.Add(new RuntimeRecord(
+    public IReadOnlyList<RuntimeRecord> ListRuntime() =>
+        ReadAll(
+            "SELECT name, pid, pid_start_ticks, run_dir, accel, accel_reason, qemu_version, started_at FROM runtime",
+            r => new RuntimeRecord(
                 r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
                 DateTimeOffset.Parse(r.GetString(7), CultureInfo.InvariantCulture)));
-        }
-
-        return list;
-    }
 
     public void SaveRuntime(RuntimeRecord rec)
     {
@@ -189,16 +179,19 @@ public sealed class StateStore
         cmd.ExecuteNonQuery();
     }
 
-    private List<DomainDefinition> ReadDomains()
+    private List<DomainDefinition> ReadDomains() =>
+        ReadAll("SELECT definition FROM domains ORDER BY name", r => Deserialize(r.GetString(0)));
+
+    private List<T> ReadAll<T>(string sql, Func<SqliteDataReader, T> row)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT definition FROM domains ORDER BY name";
+        cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
-        var list = new List<DomainDefinition>();
+        var list = new List<T>();
         while (r.Read())
         {
-            list.Add(Deserialize(r.GetString(0)));
+            list.Add(row(r));
         }
 
         return list;
