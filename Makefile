@@ -3,13 +3,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps image build test unit-test integration-test soak fuzz tour bench clean
+.PHONY: help deps image build test unit-test integration-test soak fuzz tour bench bench-cli clean
 
 help:
 	@echo "make tour   - a tour of the talk on a real guest (installs what it needs)"
 	@echo "make test   - all tests (unit + real-QEMU integration)"
 	@echo "make image  - build the default guest image (cached by its inputs)"
 	@echo "make bench  - benchmarks side by side with bare QEMU / libvirt"
+	@echo "make bench-cli - virtlab list/dominfo processes against virsh's, and the daemon's reply time (bench/cli)"
 	@echo "make soak   - a busy 2-vCPU guest migrated back and forth 20 times (SOAK=N), every page checked"
 	@echo "make fuzz   - every parser fed 100,000 generated inputs (VIRTLAB_FUZZ_ITER=N); table in .build/fuzz-report.md"
 
@@ -40,7 +41,7 @@ soak: deps image
 fuzz:
 	@mkdir -p .build
 	@start=$$(date +%s); \
-	VIRTLAB_FUZZ_ITER=$${VIRTLAB_FUZZ_ITER:-100000} VIRTLAB_FUZZ_REPORT=$(CURDIR)/.build/fuzz-report.md \
+	VIRTLAB_FUZZ_ITER=$${VIRTLAB_FUZZ_ITER:-100000} VIRTLAB_FUZZ_HANG_SECONDS=2 VIRTLAB_FUZZ_REPORT=$(CURDIR)/.build/fuzz-report.md \
 	  dotnet test tests/Virtlab.Fuzz.Tests -nologo --logger "console;verbosity=normal" --filter "FullyQualifiedName~ParserFuzzTests"; rc=$$?; \
 	echo "make fuzz: $$(( $$(date +%s) - start )) s wall time" >> .build/fuzz-report.md; \
 	cat .build/fuzz-report.md; exit $$rc
@@ -50,6 +51,10 @@ tour: deps image
 
 bench: deps image
 	@./bench/boot/run.sh
+	@./bench/cli/run.sh
+
+bench-cli: deps image
+	@./bench/cli/run.sh
 
 clean:
 	rm -rf .build src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -20,6 +20,9 @@ public sealed class DaemonClient : IDisposable
         Paths = paths;
         var handler = new SocketsHttpHandler
         {
+            // A unix socket to our own daemon: no proxy to look up in the environment, no cookies.
+            UseProxy = false,
+            UseCookies = false,
             ConnectCallback = async (_, ct) =>
             {
                 var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -118,44 +121,57 @@ public sealed class DaemonClient : IDisposable
 
     public async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
-        using var r = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        using var r = await SendAsync(ct => _http.GetAsync(path, ct), cancellationToken).ConfigureAwait(false);
         return await ReadAsync(r, type, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<T> PostAsync<TReq, T>(string path, TReq body, JsonTypeInfo<TReq> reqType, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
-        using var r = await _http.PostAsJsonAsync(path, body, reqType, cancellationToken).ConfigureAwait(false);
+        using var r = await SendAsync(ct => _http.PostAsJsonAsync(path, body, reqType, ct), cancellationToken).ConfigureAwait(false);
         return await ReadAsync(r, type, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PostAsync<TReq>(string path, TReq body, JsonTypeInfo<TReq> reqType, CancellationToken cancellationToken)
     {
-        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
-        using var r = await _http.PostAsJsonAsync(path, body, reqType, cancellationToken).ConfigureAwait(false);
+        using var r = await SendAsync(ct => _http.PostAsJsonAsync(path, body, reqType, ct), cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PostAsync(string path, CancellationToken cancellationToken, bool ensureDaemon = true)
     {
-        if (ensureDaemon)
-        {
-            await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        using var r = await _http.PostAsync(path, null, cancellationToken).ConfigureAwait(false);
+        using var r = ensureDaemon
+            ? await SendAsync(ct => _http.PostAsync(path, null, ct), cancellationToken).ConfigureAwait(false)
+            : await _http.PostAsync(path, null, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(string path, CancellationToken cancellationToken)
     {
-        await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
-        using var r = await _http.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        using var r = await SendAsync(ct => _http.DeleteAsync(path, ct), cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(r, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Sends the request straight away; only when nothing answers on the socket (no daemon, or a stale
+    /// socket file) is the daemon started and the request sent again. A connection that was never made
+    /// carried no request, so sending again is safe for every method. (Asking GET v1/version first on
+    /// every call cost each command a second round trip: bench/cli.)
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await send(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && !cancellationToken.IsCancellationRequested)
+        {
+            await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await send(cancellationToken).ConfigureAwait(false);
+    }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage r, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using Virtlab.Engine;
 using Virtlab.Engine.Lifecycle;
 using Virtlab.Engine.Migration;
 using Virtlab.Engine.Passthrough;
+using Virtlab.Engine.Peers;
 using Virtlab.Fuzz.Tests.Harness;
 using Virtlab.Fuzz.Tests.Seeds;
 
