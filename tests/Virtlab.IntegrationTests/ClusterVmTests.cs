@@ -25,8 +25,7 @@ public sealed class ClusterVmTests
         await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
         await using var a = new VirtlabHost();
         await using var b = new VirtlabHost();
-        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await FormClusterAsync(etcd, a, b);
         var idOfA = await HostIdAsync(a);
 
         await a.CreateAsync("own1", ["--memory", "256M", .. Image]);
@@ -54,9 +53,7 @@ public sealed class ClusterVmTests
         await using var a = new VirtlabHost();
         await using var b = new VirtlabHost();
         await using var c = new VirtlabHost();
-        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await c.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await FormClusterAsync(etcd, a, b, c);
         var qemuOfA = await a.CreateAsync("ha1", ["--memory", "256M", .. Image]);
 
         // The host dies: its daemon and its QEMU.
@@ -110,9 +107,7 @@ public sealed class ClusterVmTests
         await a.ListenInLabAsync(1);
         await b.ListenInLabAsync(2);
         await c.ListenInLabAsync(3);
-        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await c.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await FormClusterAsync(etcd, a, b, c);
         await a.CreateAsync("cut1", ["--memory", "256M", .. Image]);
 
         // Host 1's cable is pulled: it still runs, and its CLI still reaches it (a unix socket), but not etcd.
@@ -181,9 +176,7 @@ public sealed class ClusterVmTests
             await h.ListenAsync();
         }
 
-        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await c.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await FormClusterAsync(etcd, a, b, c);
         var ids = new Dictionary<VirtlabHost, string>();
         foreach (var h in hosts)
         {
@@ -237,8 +230,7 @@ public sealed class ClusterVmTests
         await using var b = new VirtlabHost();
         await a.ListenAsync();
         await b.ListenAsync();
-        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await FormClusterAsync(etcd, a, b);
         await a.CreateAsync("mig1", ["--memory", "256M", .. Image]);
         var idOfB = await HostIdAsync(b);
 
@@ -264,8 +256,7 @@ public sealed class ClusterVmTests
         await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
         await using var a = new VirtlabHost();
         await using var b = new VirtlabHost();
-        await a.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
-        await b.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        await FormClusterAsync(etcd, a, b);
         var qemuOfA = await a.CreateAsync("fa1", ["--memory", "256M", .. Image]);
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
 
@@ -296,6 +287,16 @@ public sealed class ClusterVmTests
         JsonNode.Parse(statusJson)!["hosts"]!.AsArray().First(h => h!["hostId"]!.GetValue<string>() == hostId)!["vms"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
 
     private static string State(string dominfoJson) => JsonNode.Parse(dominfoJson)!["state"]!.GetValue<string>();
+
+    /// <summary>cluster init on the first host, join on the others, all with the test's lease TTL.</summary>
+    private static async Task FormClusterAsync(EtcdCluster etcd, VirtlabHost first, params VirtlabHost[] others)
+    {
+        await first.OkAsync("cluster", "init", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        foreach (var h in others)
+        {
+            await h.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
+        }
+    }
 
     private static async Task<string> HostIdAsync(VirtlabHost host) =>
         JsonNode.Parse(await host.OkAsync("cluster", "status", "--json"))!["hostId"]!.GetValue<string>();

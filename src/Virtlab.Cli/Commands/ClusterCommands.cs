@@ -64,14 +64,7 @@ internal static class ClusterCommands
         }
 
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 160;
+        var console = PlainConsole(writer, 160);
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("VM").AddColumn("Now on").AddColumn(new TableColumn("Downtime").RightAligned()).AddColumn(new TableColumn("Total").RightAligned())
             .AddColumn("Agent").AddColumn("Problem");
@@ -159,14 +152,7 @@ internal static class ClusterCommands
         }
 
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
+        var console = PlainConsole(writer, 200);
         writer.WriteLine($"Host:  {s.HostId}");
         writer.WriteLine($"etcd:  {string.Join(",", s.Endpoints)}");
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Lease: {s.Lease} (TTL {s.LeaseTtlSeconds} s)"));
@@ -217,5 +203,19 @@ internal static class ClusterCommands
         var names = h.Vms.Union(h.OwnedVms, StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(n => h.OwnedVms.Contains(n, StringComparer.Ordinal) ? n + " (owned)" : n).ToList();
         return names.Count == 0 ? "-" : string.Join(", ", names);
+    }
+
+    /// <summary>A Spectre console that writes plain text (no colours, no ANSI) of a fixed width into <paramref name="writer"/>.</summary>
+    private static IAnsiConsole PlainConsole(StringWriter writer, int width)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = width;
+        return console;
     }
 }

@@ -143,11 +143,7 @@ public sealed class OrphanRestarter(
             context.Log?.Invoke($"cluster: restarting '{name}' here failed: {e.Message}");
             try
             {
-                var owner = ClusterKeys.VmOwner(name);
-                await store.CommitAsync(
-                    "release " + name,
-                    new EtcdTxn().IfValue(owner, hostId).Delete(owner).Put(ClusterKeys.VmState(name), OwnershipKeeper.StateJson("failed", hostId, $"restart after host {from}'s death failed: {e.Message}")),
-                    CancellationToken.None).ConfigureAwait(false);
+                await OwnershipKeeper.CommitReleaseAsync(store, hostId, name, "failed", $"restart after host {from}'s death failed: {e.Message}", CancellationToken.None).ConfigureAwait(false);
                 await EventAsync(name, "restart failed", $"host {from}'s lease expired; restarting '{name}' on {hostId} failed: {e.Message}").ConfigureAwait(false);
             }
             catch (VirtlabException)

@@ -236,15 +236,21 @@ public sealed class OwnershipKeeper
 
     private async Task ReleaseAsync(string name, string state, string note, CancellationToken cancellationToken)
     {
-        var owner = ClusterKeys.VmOwner(name);
-        await _store.CommitAsync(
-            "release " + name,
-            new EtcdTxn().IfValue(owner, _hostId).Delete(owner).Put(ClusterKeys.VmState(name), StateJson(state, _hostId, note)),
-            cancellationToken).ConfigureAwait(false);
+        await CommitReleaseAsync(_store, _hostId, name, state, note, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _owned.Remove(name);
         }
+    }
+
+    /// <summary>The release transaction: while <paramref name="hostId"/> owns the VM, its owner key goes and its state is written.</summary>
+    internal static Task<bool> CommitReleaseAsync(EtcdStore store, string hostId, string name, string state, string note, CancellationToken cancellationToken)
+    {
+        var owner = ClusterKeys.VmOwner(name);
+        return store.CommitAsync(
+            "release " + name,
+            new EtcdTxn().IfValue(owner, hostId).Delete(owner).Put(ClusterKeys.VmState(name), StateJson(state, hostId, note)),
+            cancellationToken);
     }
 
     /// <summary>The restarts of dead hosts' VMs in flight (the daemon waits for them when it stops).</summary>
