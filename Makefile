@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps image build test unit-test integration-test soak fuzz tour bench bench-cli clean
+.PHONY: help deps image build test unit-test integration-test soak fuzz tour bench bench-cli bench-load clean
 
 help:
 	@echo "make tour   - a tour of the talk on a real guest (installs what it needs)"
@@ -11,6 +11,7 @@ help:
 	@echo "make image  - build the default guest image (cached by its inputs)"
 	@echo "make bench  - benchmarks side by side with bare QEMU / libvirt"
 	@echo "make bench-cli - virtlab list/dominfo processes against virsh's, and the daemon's reply time (bench/cli)"
+	@echo "make bench-load - 16 and 64 clients reading from one daemon while it hot-plugs and migrates (bench/load)"
 	@echo "make soak   - a busy 2-vCPU guest migrated back and forth 20 times (SOAK=N), every page checked"
 	@echo "make fuzz   - every parser fed 100,000 generated inputs (VIRTLAB_FUZZ_ITER=N); table in .build/fuzz-report.md"
 
@@ -52,9 +53,13 @@ tour: deps image
 bench: deps image
 	@./bench/boot/run.sh
 	@./bench/cli/run.sh
+	@./bench/load/run.sh
 
 bench-cli: deps image
 	@./bench/cli/run.sh
+
+bench-load: deps image
+	@./bench/load/run.sh
 
 clean:
 	rm -rf .build src/*/bin src/*/obj tests/*/bin tests/*/obj
