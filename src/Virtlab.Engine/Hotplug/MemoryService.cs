@@ -15,6 +15,7 @@ namespace Virtlab.Engine.Hotplug;
 public sealed class MemoryService(EngineContext context, HotplugOptions options)
 {
     private readonly HotplugOptions _options = options;
+    private readonly SharedMemInfo _memStatGuest = new();
 
     /// <summary>
     /// setmem NAME SIZE --live. Above the RAM plugged now: a pc-dimm (whole 128 MiB blocks; the guest onlines it
@@ -106,6 +107,7 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
             await WaitGuestMemTotalAsync(domain, guest.MemTotalKiB + (dimmKiB / 2), cancellationToken).ConfigureAwait(false);
         }
 
+        _memStatGuest.Forget(domain);
         var after = await TryMemInfoAsync(domain, cancellationToken).ConfigureAwait(false);
         var hotplugged = await Balloon.PluggedRamKiBAsync(domain, cancellationToken).ConfigureAwait(false) - def.MemoryKiB;
         var done = Math.Abs(reached - targetKiB) < 1024;
@@ -133,7 +135,8 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
         var node = await QmpCalls.CallAsync(domain, c => c.QomGetAsync(Balloon.Path, "guest-stats", cancellationToken)).ConfigureAwait(false);
         var stats = node?["stats"] as JsonObject;
         var lastUpdate = node?["last-update"]?.GetValue<long>();
-        var guest = await TryMemInfoAsync(domain, cancellationToken).ConfigureAwait(false);
+        var guest = await _memStatGuest.GetAsync(
+            domain, TimeSpan.FromSeconds(period), () => TryMemInfoAsync(domain, CancellationToken.None), cancellationToken).ConfigureAwait(false);
         return new MemStatInfo(
             actual,
             Balloon.Kib(stats, "stat-swap-in"), Balloon.Kib(stats, "stat-swap-out"), Balloon.Stat(stats, "stat-major-faults"), Balloon.Stat(stats, "stat-minor-faults"),

@@ -117,6 +117,26 @@ public sealed class GuestFeatureServicesTests
     }
 
     [Fact]
+    public async Task Given_many_concurrent_dommemstat_calls_Then_the_guest_reads_its_meminfo_once_for_all_of_them()
+    {
+        await using var host = await FakeDomainHost.StartAsync();
+        MemoryScript.Script(host);
+        host.Reply("qom-get", new JsonObject { ["stats"] = new JsonObject(), ["last-update"] = 0 });
+        var reads = 0;
+        host.Guest.Program("/bin/cat", args =>
+        {
+            Interlocked.Increment(ref reads);
+            return args is ["/proc/meminfo"] ? (0, "MemTotal:         230000 kB\nMemAvailable:     184320 kB\n") : (1, string.Empty);
+        });
+        var ct = TestContext.Current.CancellationToken;
+
+        var stats = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => host.Engine.Memory.MemStatAsync("t1", ct)));
+
+        Assert.All(stats, s => Assert.Equal(230000L, s.GuestMemTotalKiB));
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
     public async Task Given_a_setmem_holding_the_domain_When_the_autoballoon_loop_steps_Then_it_skips_and_says_which_job_holds_it()
     {
         await using var host = await FakeDomainHost.StartAsync();
