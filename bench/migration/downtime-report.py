@@ -37,64 +37,66 @@ def domjobinfo(path):
     text = open(path).read()
     get = lambda label: (m := re.search(rf"^{label}:\s+([0-9.]+)", text, re.M)) and float(m.group(1))
     emit(qemu_total=get("Time elapsed"), qemu_downtime=get("Total downtime"))
-    if "Postcopy" in text or re.search(r"^Postcopy requests:", text, re.M):
+    if (m := re.search(r"^Postcopy requests:\s+(\d+)", text, re.M)) and int(m.group(1)) > 0:
         emit(postcopy=1)
 
 
 def table(path, limit):
-    v = defaultdict(list)           # (rate, method, key) → values in run order
+    attempts = defaultdict(list)    # (rate, method) → one dict per attempt, in run order
     for line in open(path):
         w, m, _, key, val = line.split()
-        v[(w, m, key)].append(float(val))
+        if key == "attempt":
+            attempts[(w, m)].append({"round": int(float(val))})
+        elif attempts[(w, m)]:
+            attempts[(w, m)][-1][key] = float(val)
+    for a in (x for xs in attempts.values() for x in xs):
+        if "hb_gap" in a and "ping_gap" in a:
+            a["stop"] = max(a["hb_gap"], a["ping_gap"], a.get("qemu_downtime", 0))
     fmt = lambda xs: f"{statistics.median(xs):.0f} ({min(xs):.0f}–{max(xs):.0f})" if xs else "–"
     med = lambda xs: statistics.median(xs) if xs else None
-    for w in dict.fromkeys(k[0] for k in v):
-        runs = {}
-        for m in NAMES:
-            hb, pg = v.get((w, m, "hb_gap"), []), v.get((w, m, "ping_gap"), [])
-            dt = v.get((w, m, "qemu_downtime"), [])
-            gaps = [max(a, b, c) for a, b, c in zip(hb, pg, dt + [0] * (len(hb) - len(dt)))]
-            runs[m] = gaps
+    col = lambda w, m, key: [a[key] for a in attempts[(w, m)] if key in a]
+    for w in dict.fromkeys(k[0] for k in attempts):
         print(f"### {w}: `virtlab-probe pattern` at {w.split('@')[1]} MiB/s")
         print()
         print(f"Median (min–max) in ms over the completed migrations; 'held': the guest-visible stop (the larger of the heartbeat gap,"
-              f" the ping gap and QEMU's downtime) ≤ {limit} ms.")
+              f" the ping gap and QEMU's downtime) ≤ {limit:.0f} ms.")
         print()
         print("| method | completed / refused / failed | limit held | guest-visible gap (heartbeat) | ping gap | "
               "largest stop | total time (QEMU / libvirt elapsed) | migrate command wall clock | QEMU downtime | post-copy used | bad pages |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for m, name in NAMES.items():
-            g = runs[m]
-            n_ref, n_fail = len(v.get((w, m, "refused"), [])), len(v.get((w, m, "failed"), []))
+            g = col(w, m, "stop")
+            n_ref, n_fail = len(col(w, m, "refused")), len(col(w, m, "failed"))
             held = sum(1 for x in g if x <= limit)
-            print(f"| {name} | {len(g)} / {n_ref} / {n_fail} | {held} of {len(g)} | {fmt(v.get((w, m, 'hb_gap'), []))} | "
-                  f"{fmt(v.get((w, m, 'ping_gap'), []))} | {fmt(g)} | {fmt(v.get((w, m, 'qemu_total'), []))} | "
-                  f"{fmt(v.get((w, m, 'wall'), []))} | {fmt(v.get((w, m, 'qemu_downtime'), []))} | "
-                  f"{int(sum(v.get((w, m, 'postcopy'), [])))} | {int(sum(x for x in v.get((w, m, 'bad_pages'), []) if x > 0))} |")
+            print(f"| {name} | {len(g)} / {n_ref} / {n_fail} | {held} of {len(g)} | {fmt(col(w, m, 'hb_gap'))} | "
+                  f"{fmt(col(w, m, 'ping_gap'))} | {fmt(g)} | {fmt(col(w, m, 'qemu_total'))} | "
+                  f"{fmt(col(w, m, 'wall'))} | {fmt(col(w, m, 'qemu_downtime'))} | "
+                  f"{int(sum(col(w, m, 'postcopy')))} | {int(sum(x for x in col(w, m, 'bad_pages') if x > 0))} |")
         print()
-        sb, sa = v.get((w, "vl", "stall_before"), []), v.get((w, "vl", "stall_after"), [])
+        sb, sa = col(w, "vl", "stall_before"), col(w, "vl", "stall_after")
         if sb or sa:
             print(f"Virtlab's own report: largest heartbeat stall before the switch-over {fmt(sb)} ms, at/after it {fmt(sa)} ms, "
-                  f"QEMU stop-and-copy downtime {fmt(v.get((w, 'vl', 'qemu_downtime'), []))} ms; throttle reached "
-                  f"{fmt(v.get((w, 'vl', 'max_throttle'), []))} % (cap {fmt(v.get((w, 'vl', 'throttle_cap'), []))} %); "
-                  f"its verdict 'met' in {int(sum(v.get((w, 'vl', 'met'), [])))} of {len(runs['vl'])}; libvirt auto-converge's "
-                  f"throttle is not recorded here.")
+                  f"QEMU stop-and-copy downtime {fmt(col(w, 'vl', 'qemu_downtime'))} ms; throttle reached "
+                  f"{fmt(col(w, 'vl', 'max_throttle'))} % (cap {fmt(col(w, 'vl', 'throttle_cap'))} %); "
+                  f"its verdict 'met' in {int(sum(col(w, 'vl', 'met')))} of {len(col(w, 'vl', 'stop'))}.")
             print()
         print("| ratio of medians, Virtlab / peer | guest-visible gap | ping gap | largest stop | total time (QEMU) |")
         print("|---|---|---|---|---|")
         for m in ("ac", "pc"):
             cells = []
-            for key in ("hb_gap", "ping_gap", None, "qemu_total"):
-                a = med(runs["vl"]) if key is None else med(v.get((w, "vl", key), []))
-                b = med(runs[m]) if key is None else med(v.get((w, m, key), []))
-                cells.append(f"{a / b:.2f}" if a is not None and b else "–")
+            for key in ("hb_gap", "ping_gap", "stop", "qemu_total"):
+                x, y = med(col(w, "vl", key)), med(col(w, m, key))
+                cells.append(f"{x / y:.2f}" if x is not None and y else "–")
             print(f"| vs {NAMES[m]} | " + " | ".join(cells) + " |")
         print()
-        over = [i for i, x in enumerate(runs["ac"]) if x > limit]
-        paired = [runs["vl"][i] for i in over if i < len(runs["vl"])]
-        print(f"Goal (runs where libvirt's auto-converge exceeded {limit} ms: {len(over)} of {len(runs['ac'])}): Virtlab's run of the same "
-              f"round held the limit in {sum(1 for x in paired if x <= limit)} of {len(paired)}"
-              + (f" ({100 * sum(1 for x in paired if x <= limit) / len(paired):.0f} %)" if paired else "") + ".")
+        vl = {a["round"]: a for a in attempts[(w, "vl")]}
+        over = [a["round"] for a in attempts[(w, "ac")] if a.get("stop", 0) > limit]
+        outcome = [vl.get(r, {}) for r in over]
+        held = sum(1 for a in outcome if a.get("stop", float("inf")) <= limit)
+        refused = sum(1 for a in outcome if "refused" in a)
+        print(f"Goal (rounds where libvirt's auto-converge stopped the guest for more than {limit:.0f} ms: {len(over)} of "
+              f"{len(attempts[(w, 'ac')])}): Virtlab's migration of the same round held the limit in {held} of {len(outcome)}, "
+              f"refused up front in {refused}, missed it in {len(outcome) - held - refused}.")
         print()
 
 

@@ -29,7 +29,7 @@
 #                 or a directory holding cli/ and daemon/ from an earlier build
 #   OUT        the report (default bench/migration/last-run.md)
 #
-# Needs root (bridge, taps, ping -i 0.01). Creates bridge vlb0 (10.79.0.1/24, scripts/labnet.sh) and removes it.
+# Needs root (bridge, taps, ping -i 0.01). Creates bridge vld0 (10.83.0.1/24, scripts/labnet.sh; LAB_PREFIX, LAB_SUBNET) and removes it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -37,8 +37,8 @@ root=$PWD
 runs=${RUNS:-10} rates=${RATES:-64 512} bw=${BANDWIDTH:-32} limit=${LIMIT:-200}
 dirty_mib=${DIRTY_MIB:-64}
 out=${OUT:-bench/migration/downtime-run.md}
-prefix=vlb subnet=10.79.0 bridge=vlb0
-vl_ip=10.79.0.100 lv_ip=10.79.0.101
+prefix=${LAB_PREFIX:-vld} subnet=${LAB_SUBNET:-10.83.0}; bridge=${prefix}0   # apart from run.sh's vlb/10.79.0
+vl_ip=$subnet.100 lv_ip=$subnet.101
 vm=mgbench dom=mgbench-lv
 vl_ports=(0 16711 16712)          # Virtlab host 1 and 2 (index = host)
 migrate_timeout=${MIGRATE_TIMEOUT:-120}
@@ -177,6 +177,7 @@ migrate_once() {
   if [ "$side" = vl ]; then src=$vl_at; else src=$lv_at; fi
   dst=$(other "$src")
   cur_mode=$m
+  rec "$w" "$m" attempt "$round"
   gexec "$side" "$src" "rm -f /run/pattern.*; virtlab-probe pattern $dirty_mib /run/pattern $rate >/dev/null 2>&1 </dev/null &" >/dev/null
   sleep $(( dirty_mib / rate + 2 ))   # the first pass fills the area; then it runs at the rate
   if [ "$side" = lv ]; then
@@ -227,28 +228,31 @@ migrate_once() {
   echo "  $w $m: host $src → $dst, $(ms "$t0" "$t1") ms" >&2
 }
 
-methods=(vl ac pc)
-load_before=$(cut -d' ' -f1-3 /proc/loadavg); started_at=$(date -u '+%F %H:%M')
-for i in $(seq "$runs"); do
-  echo "bench/migration/downtime: round $i of $runs" >&2
-  k=$(( (i - 1) % 3 )); order=("${methods[@]:k}" "${methods[@]:0:k}")   # rotated per round
-  for rate in $rates; do for m in "${order[@]}"; do migrate_once "$rate" "$m"; done; done
-  cut -d' ' -f1 /proc/loadavg >>"$work/loads"
-done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-
-# --- report --------------------------------------------------------------------------------------------------
+# --- report (rewritten after every round, so a run cut short still leaves its rounds) --------------------------------------------------------------------------------------------------
+write_report() {
 {
   echo "# bench/migration/downtime.sh, last run"
   echo
-  echo "$started_at UTC, RUNS=$runs rounds (each: every rate × method once, the method order rotated per round),"
+  echo "$started_at UTC, $(cat "$work/rounds_done") of RUNS=$runs rounds (each: every rate × method once, the method order rotated per round),"
   echo "$(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//'), libvirt $(libvirtd --version | awk '{print $3}'), Virtlab $vl_build."
   echo "TCG, 2 vCPUs, 256 MiB; \`virtlab-probe pattern $dirty_mib /run/pattern RATE\`; --bandwidth $bw MiB/s for all;"
   echo "limit $limit ms (Virtlab: --max-downtime $limit --postcopy; libvirt: migrate-setmaxdowntime $limit, QEMU's downtime-limit)."
-  echo "Load average $load_before before, $load_after after; 1-minute load after each round: $(tr '\n' ' ' <"$work/loads")."
+  echo "Load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) at the last round's end; 1-minute load after each round: $(tr '\n' ' ' <"$work/loads")."
   echo
   python3 "$root/bench/migration/downtime-report.py" table "$data" "$limit"
   if [ -s "$notes" ]; then echo; echo "Notes:"; echo; sed 's/^/- /' "$notes"; fi
 } >"$out"
-cp "$data" "${out%.md}.data"   # RATE METHOD METHOD KEY VALUE, one line each, in run order
+  cp "$data" "${out%.md}.data"   # RATE METHOD METHOD KEY VALUE, one line each, in run order
+}
+
+methods=(vl ac pc)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg); started_at=$(date -u '+%F %H:%M')
+for i in $(seq "$runs"); do
+  round=$i
+  echo "bench/migration/downtime: round $i of $runs" >&2
+  k=$(( (i - 1) % 3 )); order=("${methods[@]:k}" "${methods[@]:0:k}")   # rotated per round
+  for rate in $rates; do for m in "${order[@]}"; do migrate_once "$rate" "$m"; done; done
+  cut -d' ' -f1 /proc/loadavg >>"$work/loads"
+  echo "$i" >"$work/rounds_done"; write_report
+done
 cat "$out"

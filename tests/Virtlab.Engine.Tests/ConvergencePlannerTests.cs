@@ -124,4 +124,13 @@ public sealed class ConvergencePlannerTests
         Assert.False(plan.Feasible);
         Assert.Contains("switch-over alone", plan.Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_a_guest_that_already_stalls_beyond_the_limit_without_migrating_then_nothing_can_promise_it()
+    {
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(DirtyMiBs: 5, LinkMiBs: 100, Ram256M, DowntimeLimitMs: 200, PostcopyAllowed: true, BaselineStallMs: 640));
+
+        Assert.False(plan.Feasible);
+        Assert.Contains("already stops for 640 ms", plan.Summary, StringComparison.Ordinal);
+    }
 }

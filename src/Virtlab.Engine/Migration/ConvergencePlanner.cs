@@ -8,7 +8,8 @@ namespace Virtlab.Engine.Migration;
 /// <param name="RamBytes">What QEMU's first pass sends: the guest RAM it has touched (zero pages cost next to nothing).</param>
 /// <param name="DowntimeLimitMs">--max-downtime: the longest the guest may stop, as the guest and the network see it.</param>
 /// <param name="PostcopyAllowed">--postcopy was given.</param>
-public sealed record ConvergenceInputs(double DirtyMiBs, double LinkMiBs, long RamBytes, int DowntimeLimitMs, bool PostcopyAllowed);
+/// <param name="BaselineStallMs">The largest heartbeat gap the guest shows with no migration running (the host's load alone); null: not measured.</param>
+public sealed record ConvergenceInputs(double DirtyMiBs, double LinkMiBs, long RamBytes, int DowntimeLimitMs, bool PostcopyAllowed, double? BaselineStallMs = null);
 
 /// <summary>How the closed loop will run a migration, and what it predicts.</summary>
 /// <param name="Feasible">The limit can be met (possibly with throttling or post-copy).</param>
@@ -78,6 +79,12 @@ public static class ConvergencePlanner
         {
             return new(false, 0, false, false, null, Say(
                 $"the switch-over alone stops the guest for about {SwitchOverAllowanceMs} ms beyond QEMU's stop-and-copy (resuming on the destination, the network learning its new port), more than a {limit} ms limit leaves"), cap, qemuLimit);
+        }
+
+        if (x.BaselineStallMs is { } idle && idle > limit)
+        {
+            return new(false, 0, false, false, null, Say(
+                $"the guest already stops for {idle:0} ms at a time with no migration running (the host is overloaded: its vCPU threads wait for a core), more than the {limit} ms limit, and no migration method can stall it less than that"), cap, qemuLimit);
         }
 
         if (x.DirtyMiBs <= budget)

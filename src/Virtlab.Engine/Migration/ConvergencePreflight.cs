@@ -29,8 +29,10 @@ internal sealed class ConvergencePreflight(MigrationOptions options, Action<stri
         // The first pass sends only pages the guest ever touched (zero pages are a few bytes each): QEMU's resident
         // memory is a fair upper bound of those.
         var firstPass = Math.Min(baseRam + plugged, (ProcessStats.RssKiB(domain.Process.Pid) ?? long.MaxValue / 1024) * 1024);
-        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(dirty, link, firstPass, limit, r.Postcopy));
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"migrate '{domain.Name}': dirty {dirty:0.#} MiB/s, link {measured:0.#} MiB/s measured{(r.BandwidthMiBs is { } c ? $" (cap {c})" : string.Empty)}: {plan.Summary}"));
+        // What the host's load alone costs the guest, before anything starts (needs the agent).
+        var baseline = domain.Definition.GuestAgent ? await GuestProbes.MeasureBaselineStallAsync(domain, options.BaselineWindow, cancellationToken).ConfigureAwait(false) : null;
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(dirty, link, firstPass, limit, r.Postcopy, baseline));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"migrate '{domain.Name}': dirty {dirty:0.#} MiB/s, guest stall without migrating {baseline?.ToString("0", CultureInfo.InvariantCulture) ?? "not measured"} ms, link {measured:0.#} MiB/s measured{(r.BandwidthMiBs is { } c ? $" (cap {c})" : string.Empty)}: {plan.Summary}"));
         if (!plan.Feasible && !r.Force)
         {
             throw new VirtlabException(

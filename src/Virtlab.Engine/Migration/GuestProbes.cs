@@ -79,6 +79,28 @@ internal static partial class GuestProbes
         return gaps;
     }
 
+    private const string BaselineLog = "/run/virtlab-baseline.log";
+
+    /// <summary>The largest heartbeat gap over <paramref name="window"/> with no migration running: what the host's load
+    /// alone costs the guest (null when the probe does not answer).</summary>
+    public static async Task<double?> MeasureBaselineStallAsync(DomainObject domain, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var agent = await domain.AgentAsync(cancellationToken).ConfigureAwait(false);
+        var start = await agent.RunAsync(
+            "/bin/sh",
+            ["-c", $"virtlab-probe heartbeat 10 {BaselineLog} >/dev/null 2>&1 </dev/null &"],
+            TimeSpan.FromSeconds(20),
+            cancellationToken).ConfigureAwait(false);
+        if (start.ExitCode != 0)
+        {
+            return null;
+        }
+
+        await Task.Delay(window, cancellationToken).ConfigureAwait(false);
+        var r = await agent.RunAsync("/usr/bin/virtlab-probe", ["heartbeat-report", BaselineLog], TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
+        return r.ExitCode == 0 && r.Stdout.Trim() is { Length: > 0 } line && JsonNode.Parse(line)?["max_gap_ms"] is { } gap ? gap.GetValue<double>() : null;
+    }
+
     private const string VerifyFile = "/run/virtlab-verify";
 
     [GeneratedRegex("Oops:|BUG:|Kernel panic|general protection fault|stack-protector|Call Trace:")]
