@@ -39,7 +39,10 @@ public sealed record MigrateResult(
 public sealed record ClockReport(double OffsetBeforeMs, double OffsetAfterMs, bool Corrected, double? SourceOffsetMs = null);
 
 /// <summary>The guest-visible stall: the largest gap between consecutive heartbeat stamps written in the guest.</summary>
-public sealed record GuestGapReport(double LargestGapMs, double LargestGapRealtimeMs, int Stamps, double? GapAtUnixMs);
+public sealed record GuestGapReport(double LargestGapMs, double LargestGapRealtimeMs, int Stamps, double? GapAtUnixMs, IReadOnlyList<HeartbeatGap>? Gaps = null);
+
+/// <summary>One heartbeat gap of 20 ms or more: the guest's CLOCK_REALTIME at the stamp before it (Unix ms) and its length (monotonic ms).</summary>
+public sealed record HeartbeatGap(double AtUnixMs, double Ms);
 
 /// <summary>One progress sample of a running migration (plot-ready).</summary>
 public sealed record JobSample(double TimeSeconds, string Status, long RemainingBytes, long TransferredBytes, long DirtyPagesRate, long Iteration, int ThrottlePercent, double Mbps);
@@ -152,7 +155,17 @@ public sealed record ConvergenceReport(
     string Plan,
     double? PredictedSeconds,
     long? DowntimeMs = null,
-    bool? Met = null);
+    bool? Met = null,
+    int? MaxThrottle = null,
+    GuestStalls? Stalls = null);
+
+/// <summary>
+/// What --max-downtime is judged on: the longest time the guest stopped, as the guest and the network saw it, split
+/// into the stalls before the switch-over (the throttle's sleeps and TCG's contention with the migration thread), the
+/// gap at and after it (the stop-and-copy's resume, or post-copy's page faults), and the external ping's largest gap;
+/// QEMU's stop-and-copy downtime is the job's. Null where not measured (no guest agent, no lab address).
+/// </summary>
+public sealed record GuestStalls(double? BeforeSwitchOverMs, double? AfterSwitchOverMs, double? HeartbeatMs, double? PingGapMs, double LargestMs, string Basis);
 
 /// <summary>One step taken while a migration ran (the closed loop's, or the switch to post-copy): when (seconds from
 /// the start of the migration), what, and why.</summary>

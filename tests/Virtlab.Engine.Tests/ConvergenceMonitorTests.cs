@@ -71,4 +71,15 @@ public sealed class ConvergenceMonitorTests
 
         Assert.All(steps, s => Assert.Equal(SteeringAction.None, s.Action));
     }
+
+    [Fact]
+    public void Given_the_throttle_at_the_plans_cap_below_99_then_it_switches_to_post_copy_instead_of_stalling_the_guest_more()
+    {
+        var monitor = new ConvergenceMonitor(150, throttling: true, postcopyAllowed: true, maxThrottle: 90);
+
+        var steps = Enumerable.Range(1, 4).Select(i => monitor.Observe(Pass(i, 60, throttle: 90))).ToList();
+
+        Assert.Equal(SteeringAction.StartPostcopy, steps[^1].Action);
+        Assert.Contains("throttle at 90 % (its cap", steps[^1].Reason, StringComparison.Ordinal);
+    }
 }

@@ -2,7 +2,8 @@ using Virtlab.Engine.Migration;
 
 namespace Virtlab.Engine.Tests;
 
-/// <summary>The closed loop's prediction before a migration: pre-copy's arithmetic with measured inputs.</summary>
+/// <summary>The closed loop's prediction before a migration: pre-copy's arithmetic with measured inputs, and the
+/// throttle's own stalls counted against the limit.</summary>
 public sealed class ConvergencePlannerTests
 {
     private const long Ram256M = 256L << 20;
@@ -47,10 +48,89 @@ public sealed class ConvergencePlannerTests
 
         Assert.False(plan.Feasible);
         Assert.Contains("900 MiB/s", plan.Summary, StringComparison.Ordinal);
-        Assert.Contains("9 MiB/s", plan.Summary, StringComparison.Ordinal); // what a 99 % throttle leaves
+        Assert.Contains("80 %, leaves 180 MiB/s", plan.Summary, StringComparison.Ordinal); // what the largest throttle that fits 100 ms leaves
     }
 
     [Fact]
     public void Given_a_small_overshoot_then_the_throttle_is_at_least_qemus_smallest_useful_step() =>
         Assert.Equal(5, ConvergencePlanner.Plan(new ConvergenceInputs(8.1, 10, Ram256M, 300, false)).ThrottleInitial);
+
+    [Theory]
+    [InlineData(0, 0.0)]
+    [InlineData(50, 40.0)]
+    [InlineData(90, 200.0)]
+    [InlineData(95, 400.0)]
+    [InlineData(99, 2000.0)] // the tour's 99 %: QEMU sleeps 990 ms a slice, the heartbeat saw 2,154 ms
+    public void The_stall_a_throttle_causes_is_two_of_its_periods_of_one_10_ms_slice_and_its_sleep(int percent, double stallMs) =>
+        Assert.Equal(stallMs, ConvergencePlanner.ThrottleStallMs(percent), 3);
+
+    [Theory]
+    [InlineData(200, 90)]
+    [InlineData(100, 80)]
+    [InlineData(1000, 98)]
+    [InlineData(5000, 99)]
+    [InlineData(20, 0)]
+    public void The_throttle_cap_is_the_largest_whose_stall_fits_the_limit(int limitMs, int cap)
+    {
+        Assert.Equal(cap, ConvergencePlanner.MaxThrottleFor(limitMs));
+        Assert.True(ConvergencePlanner.ThrottleStallMs(cap) <= limitMs);
+        if (cap < ConvergencePlanner.QemuMaxThrottle)
+        {
+            Assert.True(ConvergencePlanner.ThrottleStallMs(cap + 1) > limitMs);
+        }
+    }
+
+    [Fact]
+    public void Given_the_tours_guest_then_the_plan_throttles_but_caps_qemu_where_the_stall_still_fits_the_limit()
+    {
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(DirtyMiBs: 38, LinkMiBs: 16, Ram256M, DowntimeLimitMs: 200, PostcopyAllowed: false));
+
+        Assert.True(plan.Feasible);
+        Assert.Equal(67, plan.ThrottleInitial);
+        Assert.Equal(90, plan.MaxThrottle);
+        Assert.Equal(150, plan.QemuDowntimeLimitMs); // 200 ms less the switch-over's own cost
+        Assert.Contains("capped at 90 %", plan.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_throttle_that_converges_only_by_stalling_the_guest_beyond_the_limit_then_post_copy_is_preferred()
+    {
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(DirtyMiBs: 40, LinkMiBs: 4, Ram256M, DowntimeLimitMs: 200, PostcopyAllowed: true));
+
+        Assert.True(plan.Feasible);
+        Assert.True(plan.Postcopy);
+        Assert.Equal(0, plan.ThrottleInitial);
+        Assert.Contains("needs a 92 % throttle", plan.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_throttle_that_would_stall_the_guest_beyond_the_limit_and_no_post_copy_then_it_is_refused_with_the_numbers()
+    {
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(DirtyMiBs: 40, LinkMiBs: 4, Ram256M, DowntimeLimitMs: 200, PostcopyAllowed: false));
+
+        Assert.False(plan.Feasible);
+        Assert.Contains("needs a 92 % throttle", plan.Summary, StringComparison.Ordinal);
+        Assert.Contains("reach about 250 ms, over the 200 ms limit", plan.Summary, StringComparison.Ordinal);
+        Assert.Contains("90 %, leaves 4 MiB/s", plan.Summary, StringComparison.Ordinal);
+        Assert.Equal(90, plan.ThrottleInitial); // what --force runs: the cap, with XBZRLE
+        Assert.True(plan.Xbzrle);
+    }
+
+    [Fact]
+    public void Given_a_limit_below_what_the_switch_over_itself_costs_then_it_is_refused_even_for_an_idle_guest()
+    {
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(DirtyMiBs: 0, LinkMiBs: 100, Ram256M, DowntimeLimitMs: 40, PostcopyAllowed: true));
+
+        Assert.False(plan.Feasible);
+        Assert.Contains("switch-over alone", plan.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_guest_that_already_stalls_beyond_the_limit_without_migrating_then_nothing_can_promise_it()
+    {
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(DirtyMiBs: 5, LinkMiBs: 100, Ram256M, DowntimeLimitMs: 200, PostcopyAllowed: true, BaselineStallMs: 640));
+
+        Assert.False(plan.Feasible);
+        Assert.Contains("already stops for 640 ms", plan.Summary, StringComparison.Ordinal);
+    }
 }

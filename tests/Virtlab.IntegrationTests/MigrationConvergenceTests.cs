@@ -40,7 +40,7 @@ public sealed class MigrationConvergenceTests
     }
 
     [Fact]
-    public async Task With_a_downtime_limit_the_closed_loop_measures_plans_a_throttle_and_the_migration_converges_within_the_limit()
+    public async Task With_a_downtime_limit_the_closed_loop_caps_the_throttle_and_reports_met_only_when_the_guest_visible_stop_fits_it()
     {
         Requirements.QemuAndImage();
         var (src, dst) = await BusyGuestAsync("cl");
@@ -50,14 +50,38 @@ public sealed class MigrationConvergenceTests
         var samples = Path.Combine(src.Home, "cl.csv");
         var r = await src.RunAsync(TimeSpan.FromMinutes(4), "migrate", "cl", dst.Uri!, "--live", "--bandwidth", "16", "--max-downtime", "200", "--token-file", dst.TokenFile, "--samples", samples);
 
-        Assert.True(r.ExitCode == 0, r.ToString());
+        if (r.ExitCode != 0)
+        {
+            // Refused up front, with the numbers (e.g. a machine so loaded that the guest stalls beyond 200 ms by itself):
+            // nothing started, the guest keeps running here, intact.
+            Assert.Contains("cannot promise --max-downtime 200 ms", r.Stderr);
+            Assert.Matches(@"\d+ ms", r.Stderr);
+            Assert.Contains("running", await src.OkAsync("list"));
+            var here = JsonNode.Parse(await src.GuestExecAsync("cl", "/usr/bin/virtlab-probe", "pattern-verify", "/run/pattern"))!;
+            Assert.Equal(0, here["bad_pages"]!.GetValue<int>());
+            return;
+        }
+
         var loop = Regex.Match(r.Stdout, @"closed loop: measured dirty rate ([\d.]+) MiB/s, link 16 MiB/s");
         Assert.True(loop.Success, r.Stdout);
-        Assert.True(double.Parse(loop.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 16, $"the probe should dirty more than the link carries: {r.Stdout}");
-        Assert.Contains("throttling its vCPUs by", r.Stdout);
-        Assert.Matches(@"downtime limit 200 ms: met \(QEMU downtime \d+ ms", r.Stdout);
-        var throttles = (await File.ReadAllLinesAsync(samples, TestContext.Current.CancellationToken)).Skip(1).Select(l => int.Parse(l.Split(',')[6], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("capped at 90 %", r.Stdout);
+        // The limit is judged on what the guest saw: its heartbeat (measured without --measure) and QEMU's downtime.
+        var heartbeat = Regex.Match(r.Stdout, @"guest-visible ([\d.]+) ms \(largest monotonic heartbeat gap");
+        Assert.True(heartbeat.Success, r.Stdout);
+        var verdict = Regex.Match(r.Stdout, @"downtime limit 200 ms: (met|MISSED) \(largest guest-visible stop (\d+) ms; largest stall before the switch-over (\d+) ms \(throttle capped at 90 %\).*QEMU stop-and-copy downtime (\d+) ms");
+        Assert.True(verdict.Success, r.Stdout);
+        var largest = int.Parse(verdict.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var gap = double.Parse(heartbeat.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(largest >= Math.Floor(gap) && largest >= int.Parse(verdict.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture), r.Stdout);
+        Assert.Equal(largest <= 200 ? "met" : "MISSED", verdict.Groups[1].Value);
+        if (verdict.Groups[1].Value == "met")
+        {
+            Assert.True(gap <= 200, $"reported met, but the heartbeat stopped for {gap} ms: {r.Stdout}");
+        }
+
+        var throttles = (await File.ReadAllLinesAsync(samples, TestContext.Current.CancellationToken)).Skip(1).Select(l => int.Parse(l.Split(',')[6], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.True(throttles.Max() > 0, "QEMU never throttled the guest");
+        Assert.True(throttles.Max() <= 90, $"QEMU throttled past the cap whose stalls fit 200 ms: {throttles.Max()} %");
         var verify = JsonNode.Parse(await dst.GuestExecAsync("cl", "/usr/bin/virtlab-probe", "pattern-verify", "/run/pattern"))!;
         Assert.Equal(0, verify["bad_pages"]!.GetValue<int>());
     }

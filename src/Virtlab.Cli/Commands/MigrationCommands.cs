@@ -245,10 +245,38 @@ internal static class MigrationCommands
         if (r.Convergence is { } loop)
         {
             sb.Append(CultureInfo.InvariantCulture, $"closed loop: measured dirty rate {loop.DirtyMiBs:0.#} MiB/s, link {loop.LinkMiBs:0.#} MiB/s{(loop.LinkMeasured ? " (measured)" : " (--bandwidth)")}; plan: {loop.Plan}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"downtime limit {loop.DowntimeLimitMs} ms: {(loop.Met == true ? "met" : "MISSED")} (QEMU downtime {loop.DowntimeMs} ms{(loop.PredictedSeconds is { } t ? $"; predicted {t:0.#} s to converge, took {j.TimeElapsedMs / 1000.0:0.#} s" : string.Empty)})\n");
+            sb.Append(CultureInfo.InvariantCulture, $"downtime limit {loop.DowntimeLimitMs} ms: {(loop.Met == true ? "met" : "MISSED")} ({LimitDetail(loop)}{(loop.PredictedSeconds is { } t ? $"; predicted {t:0.#} s to converge, took {j.TimeElapsedMs / 1000.0:0.#} s" : string.Empty)})\n");
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>The stop the limit was judged on, the throttle's largest stall next to QEMU's stop-and-copy downtime.</summary>
+    private static string LimitDetail(ConvergenceReport loop)
+    {
+        if (loop.Stalls is not { } st)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"QEMU downtime {loop.DowntimeMs} ms");
+        }
+
+        var parts = new List<string> { string.Create(CultureInfo.InvariantCulture, $"largest guest-visible stop {st.LargestMs:0} ms") };
+        if (st.BeforeSwitchOverMs is { } b)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"largest stall before the switch-over {b:0} ms{(loop.MaxThrottle is { } c ? $" (throttle capped at {c} %)" : string.Empty)}"));
+        }
+
+        if (st.AfterSwitchOverMs is { } a)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"at/after it {a:0} ms"));
+        }
+
+        if (st.PingGapMs is { } p)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"ping gap {p:0} ms"));
+        }
+
+        parts.Add(string.Create(CultureInfo.InvariantCulture, $"QEMU stop-and-copy downtime {loop.DowntimeMs} ms; judged on {st.Basis}"));
+        return string.Join("; ", parts);
     }
 
     /// <summary>ping's own lines around the largest gap, as the talk's slide shows them: the reply that ended it starred.</summary>

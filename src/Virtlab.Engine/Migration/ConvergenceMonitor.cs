@@ -21,10 +21,11 @@ public sealed record SteeringStep(SteeringAction Action, int Value, string Reaso
 /// The in-flight half of the closed loop. It watches each pre-copy pass (QEMU's dirty-sync-count) and the memory
 /// still to send; when the last <see cref="Window"/> passes have not shrunk it by a tenth while QEMU's expected
 /// downtime still exceeds the limit, the plan was too optimistic: it makes the throttle climb faster, and once the
-/// throttle is at its cap (or none is possible) it switches to post-copy if allowed. One step per
+/// throttle is at its cap (the plan's max-cpu-throttle: the largest whose stalls fit the limit, so the loop never
+/// climbs past it) or none is possible, it switches to post-copy if allowed. One step per
 /// <see cref="Window"/> passes, so each step is given time to work.
 /// </summary>
-public sealed class ConvergenceMonitor(int downtimeLimitMs, bool throttling, bool postcopyAllowed)
+public sealed class ConvergenceMonitor(int downtimeLimitMs, bool throttling, bool postcopyAllowed, int maxThrottle = ConvergencePlanner.QemuMaxThrottle)
 {
     /// <summary>Passes without progress before the loop steps in.</summary>
     public const int Window = 3;
@@ -67,16 +68,16 @@ public sealed class ConvergenceMonitor(int downtimeLimitMs, bool throttling, boo
         _lastStepPass = pass;
         var why = $"{Window} passes did not shrink the {ram.Remaining / 1048576.0:0.#} MiB left to send (expected downtime {expected} ms > {downtimeLimitMs} ms)";
         var throttle = info.CpuThrottlePercentage ?? 0;
-        if (throttling && throttle < ConvergencePlanner.MaxThrottle && _increment < 40)
+        if (throttling && throttle < maxThrottle && _increment < 40)
         {
             _increment = Math.Min(40, _increment * 2);
-            return new(SteeringAction.RaiseThrottleIncrement, _increment, $"{why}: throttle at {throttle} %, now climbing {_increment} % a step");
+            return new(SteeringAction.RaiseThrottleIncrement, _increment, $"{why}: throttle at {throttle} %, now climbing {_increment} % a step (up to {maxThrottle} %)");
         }
 
         if (postcopyAllowed)
         {
             PostcopyStarted = true;
-            return new(SteeringAction.StartPostcopy, 0, $"{why}{(throttling ? $", throttle at {throttle} %" : string.Empty)}: switching to post-copy");
+            return new(SteeringAction.StartPostcopy, 0, $"{why}{(throttling ? $", throttle at {throttle} % (its cap: more would stall the guest beyond the limit)" : string.Empty)}: switching to post-copy");
         }
 
         return new(SteeringAction.None, 0, string.Empty);

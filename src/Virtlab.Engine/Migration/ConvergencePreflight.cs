@@ -29,22 +29,26 @@ internal sealed class ConvergencePreflight(MigrationOptions options, Action<stri
         // The first pass sends only pages the guest ever touched (zero pages are a few bytes each): QEMU's resident
         // memory is a fair upper bound of those.
         var firstPass = Math.Min(baseRam + plugged, (ProcessStats.RssKiB(domain.Process.Pid) ?? long.MaxValue / 1024) * 1024);
-        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(dirty, link, firstPass, limit, r.Postcopy));
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"migrate '{domain.Name}': dirty {dirty:0.#} MiB/s, link {measured:0.#} MiB/s measured{(r.BandwidthMiBs is { } c ? $" (cap {c})" : string.Empty)}: {plan.Summary}"));
+        // What the host's load alone costs the guest, before anything starts (needs the agent).
+        var baseline = domain.Definition.GuestAgent ? await GuestProbes.MeasureBaselineStallAsync(domain, options.BaselineWindow, cancellationToken).ConfigureAwait(false) : null;
+        var plan = ConvergencePlanner.Plan(new ConvergenceInputs(dirty, link, firstPass, limit, r.Postcopy, baseline));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"migrate '{domain.Name}': dirty {dirty:0.#} MiB/s, guest stall without migrating {baseline?.ToString("0", CultureInfo.InvariantCulture) ?? "not measured"} ms, link {measured:0.#} MiB/s measured{(r.BandwidthMiBs is { } c ? $" (cap {c})" : string.Empty)}: {plan.Summary}"));
         if (!plan.Feasible && !r.Force)
         {
             throw new VirtlabException(
                 ErrorKind.InvalidState,
-                $"cannot promise --max-downtime {limit} ms for '{domain.Name}': {plan.Summary}. Nothing was started: allow post-copy (--postcopy), raise --bandwidth, lower the guest's load, or add --force to try anyway");
+                $"cannot promise --max-downtime {limit} ms (the longest the guest stops, as it and the network see it) for '{domain.Name}': {plan.Summary}. Nothing was started: allow post-copy (--postcopy), raise --bandwidth, lower the guest's load, or add --force to try anyway (the throttle capped at {plan.MaxThrottle} % with XBZRLE, no promise)");
         }
 
         var report = new ConvergenceReport(dirty, link, r.BandwidthMiBs is null || measured < r.BandwidthMiBs, limit, plan.Summary, plan.PredictedSeconds);
-        return (plan, report, ApplyPlan(r, plan, baseRam + plugged));
+        return (plan, report, ApplyPlan(r, plan, baseRam + plugged, domain.Definition.GuestAgent));
     }
 
-    /// <summary>The request as the plan runs it: auto-converge and XBZRLE switched on where the plan needs them.</summary>
-    private static MigrateRequest ApplyPlan(MigrateRequest r, ConvergencePlan plan, long ramBytes) => r with
+    /// <summary>The request as the plan runs it: auto-converge and XBZRLE switched on where the plan needs them, and the
+    /// guest-visible gaps measured (the limit is judged on them) when the guest has an agent.</summary>
+    private static MigrateRequest ApplyPlan(MigrateRequest r, ConvergencePlan plan, long ramBytes, bool guestAgent) => r with
     {
+        Measure = r.Measure || guestAgent,
         AutoConverge = r.AutoConverge || plan.ThrottleInitial > 0,
         XbzrleCacheBytes = r.XbzrleCacheBytes ?? (plan.Xbzrle ? XbzrleCacheFor(ramBytes) : null),
     };

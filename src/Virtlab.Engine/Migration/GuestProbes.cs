@@ -51,7 +51,54 @@ internal static partial class GuestProbes
             o["max_gap_ms"]!.GetValue<double>(),
             o["max_gap_realtime_ms"]!.GetValue<double>(),
             o["stamps"]!.GetValue<int>(),
-            o["gap_at_unix_ms"]?.GetValue<double>());
+            o["gap_at_unix_ms"]?.GetValue<double>(),
+            await ReadGapsAsync(agent, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Every gap of 20 ms or more in the stopped heartbeat's log (the 100 largest), so the source can tell the
+    /// stalls before the switch-over from those after it.</summary>
+    private static async Task<IReadOnlyList<HeartbeatGap>> ReadGapsAsync(Virtlab.Qga.GuestAgentClient agent, CancellationToken cancellationToken)
+    {
+        var r = await agent.RunAsync(
+            "/bin/sh",
+            ["-c", $"awk 'NR>1 && $1-m>=20000000 {{printf \"%.1f %.1f\\n\", r/1e6, ($1-m)/1e6}} {{m=$1; r=$2}}' {HeartbeatLog} | sort -k2 -n -r | head -100"],
+            TimeSpan.FromSeconds(20),
+            cancellationToken).ConfigureAwait(false);
+        var gaps = new List<HeartbeatGap>();
+        foreach (var l in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var f = l.Split(' ');
+            if (f.Length == 2
+                && double.TryParse(f[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var at)
+                && double.TryParse(f[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+            {
+                gaps.Add(new HeartbeatGap(at, ms));
+            }
+        }
+
+        return gaps;
+    }
+
+    private const string BaselineLog = "/run/virtlab-baseline.log";
+
+    /// <summary>The largest heartbeat gap over <paramref name="window"/> with no migration running: what the host's load
+    /// alone costs the guest (null when the probe does not answer).</summary>
+    public static async Task<double?> MeasureBaselineStallAsync(DomainObject domain, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var agent = await domain.AgentAsync(cancellationToken).ConfigureAwait(false);
+        var start = await agent.RunAsync(
+            "/bin/sh",
+            ["-c", $"virtlab-probe heartbeat 10 {BaselineLog} >/dev/null 2>&1 </dev/null &"],
+            TimeSpan.FromSeconds(20),
+            cancellationToken).ConfigureAwait(false);
+        if (start.ExitCode != 0)
+        {
+            return null;
+        }
+
+        await Task.Delay(window, cancellationToken).ConfigureAwait(false);
+        var r = await agent.RunAsync("/usr/bin/virtlab-probe", ["heartbeat-report", BaselineLog], TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
+        return r.ExitCode == 0 && r.Stdout.Trim() is { Length: > 0 } line && JsonNode.Parse(line)?["max_gap_ms"] is { } gap ? gap.GetValue<double>() : null;
     }
 
     private const string VerifyFile = "/run/virtlab-verify";

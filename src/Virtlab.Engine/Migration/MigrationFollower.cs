@@ -27,8 +27,15 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
         {
             // Unlimited unless asked: QEMU's own default is 128 MiB/s (libvirt also lifts it).
             ["max-bandwidth"] = (r.BandwidthMiBs ?? 8192) * 1024L * 1024L,
-            ["downtime-limit"] = r.MaxDowntimeMs ?? 300,
+            // The closed loop keeps room for what the switch-over costs beyond QEMU's own figure.
+            ["downtime-limit"] = plan?.QemuDowntimeLimitMs ?? r.MaxDowntimeMs ?? 300,
         };
+        if (plan is not null && r.AutoConverge)
+        {
+            // The largest throttle whose stalls fit the limit: QEMU's auto-converge never climbs past it.
+            parameters["max-cpu-throttle"] = Math.Max(1, plan.MaxThrottle);
+        }
+
         if (r.XbzrleCacheBytes is { } cache)
         {
             parameters["xbzrle-cache-size"] = cache;
@@ -54,7 +61,11 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
             m.Samples.Add(JobInfoMapper.Sample(info, m.Elapsed.TotalSeconds));
             switch (info.Status)
             {
+                case "active":
+                    m.LastActiveUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    break;
                 case "completed":
+                    m.SwitchOverUnixMs ??= m.LastActiveUnixMs;
                     return info;
                 case "failed" when m.PostcopyStarted:
                     throw new VirtlabException(ErrorKind.QemuError, PostcopyFailed(m, info.ErrorDesc));
@@ -166,6 +177,7 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
         }
 
         m.PostcopyStarted = true;
+        m.SwitchOverUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await m.Domain.Qmp.MigrateStartPostcopyAsync(CancellationToken.None).ConfigureAwait(false);
         m.Steps.Add(new SteeringDecision(seconds, "post-copy", why));
         log?.Invoke($"migrate '{name}': switched to post-copy ({why})");

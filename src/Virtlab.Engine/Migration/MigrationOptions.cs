@@ -21,6 +21,10 @@ public sealed class MigrationOptions
     /// <summary>How long calc-dirty-rate samples (the closed loop's first measurement). Default 1 s.</summary>
     public TimeSpan DirtyRateSampleTime { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the closed loop watches the guest's heartbeat before a migration with --max-downtime, to learn
+    /// what the host's load alone stalls it. Default 2 s.</summary>
+    public TimeSpan BaselineWindow { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How much the link probe transfers, MiB. Default 64.</summary>
     public int LinkProbeMiB { get; init; } = 64;
 

@@ -73,12 +73,12 @@ public sealed class MigrationOutService
             DestinationHost = incoming.ClusterHost,
             PostcopyAllowed = request.Postcopy,
             Plan = convergence?.Plan,
-            Monitor = convergence is null ? null : new ConvergenceMonitor(convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy),
+            Monitor = convergence is not { Plan: var plan } ? null : new ConvergenceMonitor(plan.QemuDowntimeLimitMs ?? convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy, plan.MaxThrottle),
         };
         try
         {
             var final = await TransferAsync(migration, request, effective, incoming, peer, wasPaused, cancellationToken).ConfigureAwait(false);
-            return await SwitchOverAsync(migration, request, final, convergence?.Report, peer, wasPaused).ConfigureAwait(false);
+            return await SwitchOverAsync(migration, effective, final, convergence?.Report, peer, wasPaused).ConfigureAwait(false);
         }
         finally
         {
@@ -154,7 +154,7 @@ public sealed class MigrationOutService
         domain.Transition(DomainState.Migrating, "migrate");
         try
         {
-            if (request.Measure)
+            if (effective.Measure)
             {
                 migration.Pinger = StartPinger(domain);
                 await GuestProbes.StartHeartbeatAsync(domain, cancellationToken).ConfigureAwait(false);
@@ -233,8 +233,15 @@ public sealed class MigrationOutService
         _context.Log?.Invoke($"migrated '{name}' to {migration.Peer} in {job.TimeElapsedMs} ms (downtime {job.DowntimeMs} ms)");
         var clock = finish.Clock is null ? null : finish.Clock with { SourceOffsetMs = migration.SourceClockOffsetMs };
         var ping = await StopPingerAsync(migration).ConfigureAwait(false);
-        var report = plan is { } cr ? cr with { DowntimeMs = job.DowntimeMs, Met = job.DowntimeMs <= cr.DowntimeLimitMs } : null;
+        var report = plan is { } cr ? Judged(cr, migration, job, finish.GuestGap, ping) : null;
         return new MigrateResult(name, migration.Peer, job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping, report, migration.Steps, finish.Integrity);
+    }
+
+    /// <summary>The limit is met when the longest stop the guest and the network saw (and QEMU's downtime) fits it.</summary>
+    private static ConvergenceReport Judged(ConvergenceReport cr, OutgoingMigration m, JobInfo job, GuestGapReport? gap, PingReport? ping)
+    {
+        var stalls = StallJudge.Judge(gap, ping, job.DowntimeMs, m.SourceClockOffsetMs, m.SwitchOverUnixMs);
+        return cr with { DowntimeMs = job.DowntimeMs, Met = stalls.LargestMs <= cr.DowntimeLimitMs, MaxThrottle = m.Plan?.MaxThrottle, Stalls = stalls };
     }
 
     /// <summary>The transfer completed but the destination cannot be reached to remove its copy: settle in the background.</summary>

@@ -47,6 +47,11 @@ internal sealed class OutgoingMigration(DomainObject domain, string peer)
 
     public double? SourceClockOffsetMs { get; set; }
 
+    /// <summary>Host time (Unix ms) of the switch-over as the poll saw it: the last 'active' sample, or migrate-start-postcopy.</summary>
+    public double? SwitchOverUnixMs { get; set; }
+
+    public double LastActiveUnixMs { get; set; }
+
     /// <summary>The destination's host id in the cluster (null: not in one), from its incoming reply.</summary>
     public string? DestinationHost { get; init; }
 
