@@ -91,7 +91,11 @@ public sealed record ClusterStatusInfo(
     IReadOnlyList<ClusterHostStatus> Hosts,
     IReadOnlyList<ClusterVmOwner> Owners,
     string? EtcdProblem,
-    IReadOnlyList<ClusterEvent>? Events = null);
+    IReadOnlyList<ClusterEvent>? Events = null,
+    IReadOnlyList<ClusterVmStatus>? VmStates = null);
+
+/// <summary>A VM's state key <c>/virtlab/vms/NAME/state</c> in cluster status: <c>running</c> on HOST, <c>shut off</c> (defined there), ...</summary>
+public sealed record ClusterVmStatus(string Name, string State, string? Host, DateTimeOffset Since, string? Note);
 
 /// <summary>
 /// The value of <c>/virtlab/vms/NAME/state</c> (no lease): what the cluster wants of the VM. <see cref="State"/> is

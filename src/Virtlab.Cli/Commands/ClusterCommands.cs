@@ -111,6 +111,11 @@ internal static class ClusterCommands
             }
 
             console.Write(table);
+            if (s.VmStates is { Count: > 0 } states)
+            {
+                writer.WriteLine("VMs: " + string.Join("; ", states.Select(v => v.Host is null ? $"{v.Name} {v.State}" : $"{v.Name} {v.State} on {v.Host}")));
+            }
+
             foreach (var e in s.Events ?? [])
             {
                 writer.WriteLine($"{e.At:u} {e.Host}: {e.Kind} {e.Vm}: {e.Message}");

@@ -89,7 +89,7 @@ internal static class HostCommands
             while (true)
             {
                 var done = evacuation.IsCompleted;
-                foreach (var v in (await PollAsync(client, hostId, ct).ConfigureAwait(false))?.Vms ?? [])
+                foreach (var v in await PollAsync(client, hostId, evacuation, done, ct).ConfigureAwait(false))
                 {
                     var seen = printed.GetValueOrDefault(v.Name);
                     if (seen.Phase != v.Phase || (v.Phase == "migrating" && v.Job is not null && DateTime.UtcNow - seen.At >= TimeSpan.FromSeconds(1)))
@@ -116,7 +116,7 @@ internal static class HostCommands
                 while (true)
                 {
                     var done = evacuation.IsCompleted;
-                    foreach (var v in (await PollAsync(client, hostId, ct).ConfigureAwait(false))?.Vms ?? [])
+                    foreach (var v in await PollAsync(client, hostId, evacuation, done, ct).ConfigureAwait(false))
                     {
                         if (!tasks.TryGetValue(v.Name, out var task))
                         {
@@ -151,15 +151,25 @@ internal static class HostCommands
             }).ConfigureAwait(false);
     }
 
-    private static async Task<HostEvacuationProgress?> PollAsync(DaemonClient client, string hostId, CancellationToken ct)
+    /// <summary>
+    /// The VMs of this evacuation as the evacuated host has them. Until the call returns, only a running evacuation's
+    /// (the host may not have begun it yet, and then still shows the previous one); once it returned, the one it ran.
+    /// </summary>
+    private static async Task<IReadOnlyList<EvacuationVmProgress>> PollAsync(DaemonClient client, string hostId, Task evacuation, bool done, CancellationToken ct)
     {
+        if (done && !evacuation.IsCompletedSuccessfully)
+        {
+            return [];
+        }
+
         try
         {
-            return await client.GetAsync($"v1/cluster/hosts/{Uri.EscapeDataString(hostId)}/evacuation", ApiJsonContext.Default.HostEvacuationProgress, ct).ConfigureAwait(false);
+            var p = await client.GetAsync($"v1/cluster/hosts/{Uri.EscapeDataString(hostId)}/evacuation", ApiJsonContext.Default.HostEvacuationProgress, ct).ConfigureAwait(false);
+            return p.Running || done ? p.Vms : [];
         }
         catch (DaemonCallException)
         {
-            return null;
+            return [];
         }
     }
 }

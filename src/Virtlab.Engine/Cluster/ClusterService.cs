@@ -86,7 +86,8 @@ public sealed class ClusterService(
         {
             var members = await store.GetPrefixAsync(ClusterKeys.MembersPrefix, cancellationToken).ConfigureAwait(false);
             var hosts = await store.GetPrefixAsync(ClusterKeys.HostsPrefix, cancellationToken).ConfigureAwait(false);
-            var owners = ClusterStatusBuilder.Owners(await store.GetPrefixAsync(ClusterKeys.VmsPrefix, cancellationToken).ConfigureAwait(false));
+            var vms = await store.GetPrefixAsync(ClusterKeys.VmsPrefix, cancellationToken).ConfigureAwait(false);
+            var owners = ClusterStatusBuilder.Owners(vms);
             var remaining = new Dictionary<long, long?>();
             foreach (var id in hosts.Select(h => h.Lease).Where(l => l != 0).Distinct())
             {
@@ -95,7 +96,7 @@ public sealed class ClusterService(
 
             var rows = ClusterStatusBuilder.Rows(members, hosts, owners, remaining, membership.HostId);
             var events = ClusterStatusBuilder.LatestEvents(await store.GetPrefixAsync(ClusterKeys.EventsPrefix, cancellationToken).ConfigureAwait(false), 10);
-            return new ClusterStatusInfo(true, membership.HostId, membership.Endpoints, membership.LeaseTtlSeconds, lease, keeper?.Fenced, rows, owners, null, events);
+            return new ClusterStatusInfo(true, membership.HostId, membership.Endpoints, membership.LeaseTtlSeconds, lease, keeper?.Fenced, rows, owners, null, events, ClusterStatusBuilder.States(vms));
         }
         catch (VirtlabException e) when (e.Kind == ErrorKind.Unreachable)
         {

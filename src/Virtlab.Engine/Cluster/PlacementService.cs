@@ -43,8 +43,8 @@ public sealed class PlacementService(
     }
 
     /// <summary>
-    /// define --cluster / --host H: the definition goes to the host placement chooses (to the host that holds it already,
-    /// for a VM defined in the cluster before), and into etcd (<c>/virtlab/vms/NAME/definition</c>, state <c>shut off</c>
+    /// define --cluster / --host H: the definition goes to the host placement chooses (to the live host that holds it
+    /// already, for a VM defined in the cluster before: there a second define is refused as it is for any define), and into etcd (<c>/virtlab/vms/NAME/definition</c>, state <c>shut off</c>
     /// on that host). Refused while a host runs the VM, or should (an orphan waiting for its restart).
     /// </summary>
     public async Task<DomainSummary> DefinePlacedAsync(DefineRequest req, DomainDefinition def, CancellationToken cancellationToken)
@@ -54,7 +54,8 @@ public sealed class PlacementService(
         var keeper = cluster.Member("define --cluster");
         var (state, revision) = await DefinableAsync(keeper, def.Name, cancellationToken).ConfigureAwait(false);
         var pinned = req.Host;
-        if (state?.Host is { } holder && state.State == Defined)
+        if (state?.Host is { } holder && state.State == Defined
+            && (await ClusterHosts.LiveAsync(keeper, cancellationToken).ConfigureAwait(false)).Any(h => h.HostId == holder))
         {
             pinned ??= holder;
             if (pinned != holder)
