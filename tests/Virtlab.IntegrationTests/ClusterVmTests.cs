@@ -258,6 +258,12 @@ public sealed class ClusterVmTests
               <memory unit='MiB'>256</memory>
               <vcpu>1</vcpu>
               <os><type arch='x86_64' machine='pc'>hvm</type></os>
+              <devices>
+                <channel type='unix'>
+                  <source mode='bind'/>
+                  <target type='virtio' name='org.qemu.guest_agent.0'/>
+                </channel>
+              </devices>
             </domain>
             """, TestContext.Current.CancellationToken);
         var defined = await a.OkAsync("define", xml, "--cluster");

@@ -79,23 +79,24 @@ internal static class HostCommands
 
     /// <summary>
     /// While the evacuation runs: a progress bar per VM, fed by its migration's job info (asked of the evacuated host every
-    /// 250 ms); redirected, a line per VM whenever its phase changes and each second while it migrates.
+    /// 250 ms); redirected, a line per VM whenever its phase changes, and at most one a second while its job's numbers move.
     /// </summary>
     private static async Task ShowProgressAsync(DaemonClient client, string hostId, Task evacuation, CancellationToken ct)
     {
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
-            var printed = new Dictionary<string, (string Phase, DateTime At)>(StringComparer.Ordinal);
+            var printed = new Dictionary<string, (string Phase, string Line, DateTime At)>(StringComparer.Ordinal);
             while (true)
             {
                 var done = evacuation.IsCompleted;
                 foreach (var v in await PollAsync(client, hostId, evacuation, done, ct).ConfigureAwait(false))
                 {
                     var seen = printed.GetValueOrDefault(v.Name);
-                    if (seen.Phase != v.Phase || (v.Phase == "migrating" && v.Job is not null && DateTime.UtcNow - seen.At >= TimeSpan.FromSeconds(1)))
+                    var line = Line(v);
+                    if (seen.Phase != v.Phase || (line != seen.Line && DateTime.UtcNow - seen.At >= TimeSpan.FromSeconds(1)))
                     {
-                        Console.WriteLine(Line(v));
-                        printed[v.Name] = (v.Phase, DateTime.UtcNow);
+                        Console.WriteLine(line);
+                        printed[v.Name] = (v.Phase, line, DateTime.UtcNow);
                     }
                 }
 
