@@ -65,4 +65,6 @@ namespace Virtlab.Api;
 [JsonSerializable(typeof(ClusterEvent))]
 [JsonSerializable(typeof(HostEvacuateRequest))]
 [JsonSerializable(typeof(HostEvacuateReply))]
+[JsonSerializable(typeof(HostEvacuationProgress))]
+[JsonSerializable(typeof(ClusterBaselineReply))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -42,6 +42,26 @@ public sealed record HostEvacuateReply(string HostId, IReadOnlyList<EvacuatedVm>
 /// <summary>One VM of an evacuation: where it went, its downtime, whether its agent answered there; or why it stayed.</summary>
 public sealed record EvacuatedVm(string Name, string? ToHost, long? DowntimeMs, long? TotalMs, bool AgentAnswered, string? Error);
 
+/// <summary>
+/// host evacuate's progress, asked while it runs (GET v1/cluster/hosts/H/evacuation): each VM of the evacuation in its
+/// order, with the live migration job of the one being moved. <see cref="Running"/> is false once it finished (the last
+/// evacuation stays readable) or when none ran since the daemon started.
+/// </summary>
+public sealed record HostEvacuationProgress(string HostId, bool Running, IReadOnlyList<EvacuationVmProgress> Vms);
+
+/// <summary>
+/// One VM of an evacuation in progress: <see cref="Phase"/> is <c>waiting</c>, <c>migrating</c> (to
+/// <see cref="ToHost"/>, <see cref="Job"/> is the migration's job info), <c>moved</c> (with the downtime) or
+/// <c>stayed</c> (with the reason).
+/// </summary>
+public sealed record EvacuationVmProgress(string Name, string Phase, string? ToHost, JobInfo? Job, long? DowntimeMs, long? TotalMs, string? Error);
+
+/// <summary>cluster baseline: every live host's CPU, and the CPU every one of them can run (cpu-baseline over their flags).</summary>
+public sealed record ClusterBaselineReply(IReadOnlyList<ClusterBaselineHost> Hosts, CpuBaselineReply Baseline);
+
+/// <summary>A host of cluster baseline: its id, CPU model and how many CPU flags it has.</summary>
+public sealed record ClusterBaselineHost(string HostId, string CpuModel, int Flags, string Accelerator);
+
 /// <summary>One row of cluster status: a member, whether its lease is alive, and what it runs.</summary>
 public sealed record ClusterHostStatus(
     string HostId,
@@ -71,7 +91,11 @@ public sealed record ClusterStatusInfo(
     IReadOnlyList<ClusterHostStatus> Hosts,
     IReadOnlyList<ClusterVmOwner> Owners,
     string? EtcdProblem,
-    IReadOnlyList<ClusterEvent>? Events = null);
+    IReadOnlyList<ClusterEvent>? Events = null,
+    IReadOnlyList<ClusterVmStatus>? VmStates = null);
+
+/// <summary>A VM's state key <c>/virtlab/vms/NAME/state</c> in cluster status: <c>running</c> on HOST, <c>shut off</c> (defined there), ...</summary>
+public sealed record ClusterVmStatus(string Name, string State, string? Host, DateTimeOffset Since, string? Note);
 
 /// <summary>
 /// The value of <c>/virtlab/vms/NAME/state</c> (no lease): what the cluster wants of the VM. <see cref="State"/> is

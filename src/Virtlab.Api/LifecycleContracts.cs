@@ -6,7 +6,8 @@ namespace Virtlab.Api;
 
 // create, define, start, shutdown, list, dominfo, dumpxml, console.
 
-public sealed record DomainSummary(int? Id, string Name, string State);
+/// <param name="ClusterHost">In a cluster: the host that holds the definition (define --cluster says where it landed).</param>
+public sealed record DomainSummary(int? Id, string Name, string State, string? ClusterHost = null);
 
 public sealed record DomainInfo(
     int? Id,
@@ -44,7 +45,8 @@ public sealed record CreateRequest(
     bool Cluster = false,
     string? Host = null);
 
-public sealed record DefineRequest(string Xml);
+/// <summary>define FILE [--cluster | --host H]: libvirt domain XML; in a cluster, the host placement chooses (or H) holds it.</summary>
+public sealed record DefineRequest(string Xml, bool Cluster = false, string? Host = null);
 
 public sealed record StartRequest(int? WaitAgentSeconds = null);
 

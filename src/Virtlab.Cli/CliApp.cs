@@ -74,7 +74,7 @@ internal static class CliApp
         ("setmem", HotplugCommands.SetMem), ("dommemstat", HotplugCommands.DomMemStat), ("autoballoon", HotplugCommands.AutoBalloon),
         ("guest-view", HotplugCommands.GuestView), ("guest-watch", HotplugCommands.GuestWatch),
         ("cluster", ClusterCommands.Cluster),
-        ("host", ClusterCommands.Host),
+        ("host", HostCommands.Host),
         ("lab", LabCommands.Lab),
     ];
 }

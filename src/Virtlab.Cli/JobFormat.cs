@@ -7,6 +7,15 @@ namespace Virtlab.Cli;
 /// <summary>A migration job as text: virsh domjobinfo's shape, or QEMU's <c>info migrate</c> as the talk shows it.</summary>
 internal static class JobFormat
 {
+    /// <summary>One line of a running migration's progress (migrate's and host evacuate's displays).</summary>
+    public static string ProgressLine(JobInfo j) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{j.Status}, remaining {Bytes(j.MemoryRemaining ?? 0)} of {Bytes(j.MemoryTotal ?? 0)}, dirty {j.DirtyPagesRate ?? 0} pages/s, iteration {j.Iteration ?? 0}, throttle {j.CpuThrottlePercent ?? 0} %");
+
+    /// <summary>How much of the guest's memory has been sent, 0 to 100; null before QEMU knows its total.</summary>
+    public static double? Percent(JobInfo j) =>
+        j.MemoryTotal is > 0 ? 100.0 * (j.MemoryTotal.Value - (j.MemoryRemaining ?? 0)) / j.MemoryTotal.Value : null;
+
     public static string DomJobInfo(JobInfo j)
     {
         var sb = new StringBuilder();

@@ -19,13 +19,13 @@ internal static class Endpoints
         });
 
         CapabilitiesEndpoints.Map(v1, engine.Capabilities, paths);
-        LifecycleEndpoints.Map(v1, engine.Lifecycle, engine.Cluster);
+        LifecycleEndpoints.Map(v1, engine.Lifecycle, engine.Cluster, engine.Placement);
         PassthroughEndpoints.Map(v1, engine.Passthrough);
         HotplugEndpoints.Map(v1, engine.Vcpus, engine.GuestVcpus, engine.Memory, engine.AutoBalloon, engine.GuestView);
         CpuEndpoints.Map(v1, engine.Cpu);
         PmuEndpoints.Map(v1, engine.Pmu);
         ClockEndpoints.Map(v1, engine.Clock);
         MigrationEndpoints.Map(v1, engine.MigrationOut, engine.MigrationIn);
-        ClusterEndpoints.Map(v1, engine.Cluster);
+        ClusterEndpoints.Map(v1, engine.Cluster, engine.Placement, engine.Evacuation);
     }
 }

@@ -9,14 +9,14 @@ namespace Virtlab.Daemon;
 /// <summary>create, define, start, shutdown, destroy, undefine, list, dominfo, dumpxml, console.</summary>
 internal static class LifecycleEndpoints
 {
-    public static void Map(RouteGroupBuilder v1, LifecycleService lifecycle, ClusterService cluster)
+    public static void Map(RouteGroupBuilder v1, LifecycleService lifecycle, ClusterService cluster, PlacementService placement)
     {
         v1.MapGet("/domains", (bool? all) => lifecycle.List(all ?? false));
 
         v1.MapPost("/domains", async (CreateRequest req, CancellationToken ct) =>
         {
             var def = CreateRequestParser.Parse(req);
-            if ((req.Cluster || req.Host is not null) && await cluster.CreatePlacedAsync(req, def, ct).ConfigureAwait(false) is { } elsewhere)
+            if ((req.Cluster || req.Host is not null) && await placement.CreatePlacedAsync(req, def, ct).ConfigureAwait(false) is { } elsewhere)
             {
                 return Results.Json(elsewhere, ApiJsonContext.Default.DomainInfo, statusCode: 201);
             }
@@ -25,10 +25,13 @@ internal static class LifecycleEndpoints
             return Results.Json(await lifecycle.InfoAsync(def.Name, ct).ConfigureAwait(false), ApiJsonContext.Default.DomainInfo, statusCode: 201);
         });
 
-        v1.MapPost("/domains/define", (DefineRequest req) =>
+        v1.MapPost("/domains/define", async (DefineRequest req, CancellationToken ct) =>
         {
-            var def = lifecycle.Define(DefineRequestParser.Parse(req));
-            return Results.Json(new DomainSummary(null, def.Name, "shut off"), ApiJsonContext.Default.DomainSummary, statusCode: 201);
+            var parsed = DefineRequestParser.Parse(req);
+            var summary = req.Cluster || req.Host is not null
+                ? await placement.DefinePlacedAsync(req, parsed, ct).ConfigureAwait(false)
+                : new DomainSummary(null, lifecycle.Define(parsed).Name, "shut off", cluster.HostId);
+            return Results.Json(summary, ApiJsonContext.Default.DomainSummary, statusCode: 201);
         });
 
         v1.MapGet("/domains/{name}", (string name, CancellationToken ct) => lifecycle.InfoAsync(name, ct));

@@ -54,9 +54,6 @@ public sealed class VirtlabEngine : IAsyncDisposable
         Cpu = new CpuModelService(Context);
         Clock = new ClockService(Context);
         Pmu = new PmuService(Context);
-        // In a cluster, a dead host's VMs are started here like any start (ownership first), then the agent is awaited.
-
-
         var jobs = new JobRecords(Path.Combine(context.Paths.Home, "jobs"));
         var recovery = new SourceRecovery(Context, jobs);
         var settler = new MigrationSettler(Context, migrationOptions, jobs, recovery);
@@ -65,13 +62,14 @@ public sealed class VirtlabEngine : IAsyncDisposable
         Settler = settler;
 
         // In a cluster, a dead host's VMs are started here like any start (ownership first), then the agent is awaited;
-        // evacuation migrates like 'virtlab migrate'.
+        // placement defines like 'virtlab define' and takes cpu-baseline's answer; evacuation migrates like 'virtlab migrate'.
         Cluster = new ClusterService(
             Context,
             cluster ?? new ClusterOptions(),
-            async (def, ct) => await Lifecycle.StartAsync(def.Name, Context.Options.AgentReadyTimeout, ct).ConfigureAwait(false),
-            MigrationOut.MigrateAsync);
+            async (def, ct) => await Lifecycle.StartAsync(def.Name, Context.Options.AgentReadyTimeout, ct).ConfigureAwait(false));
         Context.Ownership = Cluster;
+        Placement = new PlacementService(Context, Cluster, Lifecycle.Define, Cpu.CpuBaselineAsync);
+        Evacuation = new EvacuationService(Context, Cluster, MigrationOut.MigrateAsync, (name, ct) => MigrationOut.JobInfoAsync(name, false, ct));
     }
 
     public EngineContext Context { get; }
@@ -99,6 +97,10 @@ public sealed class VirtlabEngine : IAsyncDisposable
     public PmuService Pmu { get; }
 
     public ClusterService Cluster { get; }
+
+    public PlacementService Placement { get; }
+
+    public EvacuationService Evacuation { get; }
 
     public MigrationOutService MigrationOut { get; }
 

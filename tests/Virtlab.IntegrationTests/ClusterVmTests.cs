@@ -7,7 +7,7 @@ namespace Virtlab.IntegrationTests;
 
 /// <summary>
 /// VMs in a cluster, with real guests under real daemons on a real 3-member etcd: ownership taken at start, refused to a
-/// second host, placement and evacuation, a dead host's VM restarted on exactly one other host, and a host cut off from etcd (its lab-network
+/// second host, placement (create and define) and evacuation (its progress per VM), a dead host's VM restarted on exactly one other host, and a host cut off from etcd (its lab-network
 /// cable pulled) fencing its VM before another host starts it. Each test starts its own etcd and daemons and
 /// stops them by PID.
 /// </summary>
@@ -222,6 +222,107 @@ public sealed class ClusterVmTests
     }
 
     [Fact]
+    public async Task Define_cluster_puts_the_definition_on_the_placed_host_and_in_etcd_and_evacuate_shows_each_vms_progress()
+    {
+        Requirements.QemuAndImage();
+        await using var etcd = await EtcdCluster.StartAsync(3, TestContext.Current.CancellationToken);
+        await using var a = new VirtlabHost();
+        await using var b = new VirtlabHost();
+        await using var c = new VirtlabHost();
+        var hosts = new[] { a, b, c };
+        foreach (var h in hosts)
+        {
+            await h.ListenAsync();
+        }
+
+        await FormClusterAsync(etcd, a, b, c);
+        var ids = new Dictionary<VirtlabHost, string>();
+        foreach (var h in hosts)
+        {
+            ids[h] = await HostIdAsync(h);
+        }
+
+        // The CPU every host can run: cpu-baseline over the flags all three publish.
+        var baseline = await b.OkAsync("cluster", "baseline");
+        TestContext.Current.TestOutputHelper?.WriteLine(baseline);
+        Assert.Contains("Every host runs: --cpu ", baseline, StringComparison.Ordinal);
+        Assert.Equal(3, JsonNode.Parse(await b.OkAsync("cluster", "baseline", "--json"))!["hosts"]!.AsArray().Count);
+
+        // a runs a VM: define --cluster, asked on a, puts the definition on a host that runs none.
+        await a.CreateAsync("d0", ["--memory", "256M", .. Image]);
+        await a.PollAsync(s => Vms(s, ids[a]).Contains("d0"), TimeSpan.FromSeconds(2 * Ttl), "cluster", "status", "--json");
+        var xml = Path.Combine(a.Home, "d1.xml");
+        await File.WriteAllTextAsync(xml, """
+            <domain type='qemu'>
+              <name>d1</name>
+              <memory unit='MiB'>256</memory>
+              <vcpu>1</vcpu>
+              <os><type arch='x86_64' machine='pc'>hvm</type></os>
+              <devices>
+                <channel type='unix'>
+                  <source mode='bind'/>
+                  <target type='virtio' name='org.qemu.guest_agent.0'/>
+                </channel>
+              </devices>
+            </domain>
+            """, TestContext.Current.CancellationToken);
+        var defined = await a.OkAsync("define", xml, "--cluster");
+        TestContext.Current.TestOutputHelper?.WriteLine(defined);
+        var holder = hosts.Single(h => defined.Contains($"on host {ids[h]}", StringComparison.Ordinal));
+        Assert.NotEqual(a, holder);
+        Assert.Contains("d1", await holder.OkAsync("list", "--all"), StringComparison.Ordinal);
+        foreach (var h in hosts.Where(h => h != holder))
+        {
+            Assert.DoesNotContain("d1", await h.OkAsync("list", "--all"), StringComparison.Ordinal);
+        }
+
+        var state = VmState(await c.OkAsync("cluster", "status", "--json"), "d1");
+        Assert.Equal("shut off", state["state"]!.GetValue<string>());
+        Assert.Equal(ids[holder], state["host"]!.GetValue<string>());
+
+        // etcd holds where it is defined: defined again from another host it goes there (which has it already), never elsewhere.
+        var notHolder = hosts.First(h => h != holder);
+        var again = await notHolder.RunAsync("define", xml, "--cluster");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("domain 'd1' already exists", again.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("d1", await notHolder.OkAsync("list", "--all"), StringComparison.Ordinal);
+        var refused = await holder.RunAsync("define", xml, "--host", ids[notHolder]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"is defined on host {ids[holder]}", refused.Stderr, StringComparison.Ordinal);
+
+        // The holder runs d1 and a second VM; evacuating it shows each VM's progress, then the table with each downtime.
+        await holder.OkAsync("start", "d1", "--wait-agent=90");
+        await holder.QemuPidAsync("d1");
+        await a.OkAsync(["create", "d2", "--host", ids[holder], "--memory", "256M", "--wait-agent=90", .. Image]);
+        await holder.QemuPidAsync("d2");
+        await a.PollAsync(s => Vms(s, ids[holder]).Count == 2, TimeSpan.FromSeconds(2 * Ttl), "cluster", "status", "--json");
+        var evacuated = await a.OkAsync("host", "evacuate", ids[holder]);
+        TestContext.Current.TestOutputHelper?.WriteLine(evacuated);
+        var lines = evacuated.Split('\n');
+        foreach (var vm in new[] { "d1", "d2" })
+        {
+            // While it migrates (phase or job lines), then once it moved; the table's row has its downtime.
+            Assert.Contains(lines, l => l.StartsWith($"{vm} → ", StringComparison.Ordinal) && !l.Contains(": moved", StringComparison.Ordinal));
+            Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $"^{vm} → \\S+: moved, downtime \\d+ ms"));
+            Assert.Contains(lines, l => l.StartsWith('│') && l.Contains($" {vm} ", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(l, "\\d+ ms"));
+            Assert.DoesNotContain(vm, await holder.OkAsync("list"), StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"Host {ids[holder]}: 2 of 2 VM(s) moved", evacuated, StringComparison.Ordinal);
+        Assert.Contains("Downtime", evacuated, StringComparison.Ordinal);
+        foreach (var h in hosts.Where(h => h != holder))
+        {
+            foreach (var vm in new[] { "d1", "d2" })
+            {
+                if ((await h.RunAsync("dominfo", vm, "--json")).ExitCode == 0)
+                {
+                    await h.QemuPidAsync(vm);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_migration_while_an_etcd_member_dies_completes_and_hands_the_ownership_over()
     {
         Requirements.QemuAndImage();
@@ -285,6 +386,10 @@ public sealed class ClusterVmTests
     /// <summary>The VMs a host publishes in a cluster status --json.</summary>
     private static List<string> Vms(string statusJson, string hostId) =>
         JsonNode.Parse(statusJson)!["hosts"]!.AsArray().First(h => h!["hostId"]!.GetValue<string>() == hostId)!["vms"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+
+    /// <summary>A VM's state key in a cluster status --json.</summary>
+    private static JsonNode VmState(string statusJson, string vm) =>
+        JsonNode.Parse(statusJson)!["vmStates"]!.AsArray().First(v => v!["name"]!.GetValue<string>() == vm)!;
 
     private static string State(string dominfoJson) => JsonNode.Parse(dominfoJson)!["state"]!.GetValue<string>();
 

@@ -6,7 +6,7 @@ using Virtlab.Api;
 
 namespace Virtlab.Cli.Commands;
 
-/// <summary>cluster init / join / leave / status: this host's membership of a Virtlab cluster in etcd; host evacuate (docs/CLUSTER.md).</summary>
+/// <summary>cluster init / join / leave / status / baseline: this host's membership of a Virtlab cluster in etcd (docs/CLUSTER.md).</summary>
 internal static class ClusterCommands
 {
     public static Command Cluster()
@@ -17,71 +17,9 @@ internal static class ClusterCommands
             Join("join", "register this host in the cluster etcd holds"),
             Leave(),
             Status(),
+            Baseline(),
         };
         return cmd;
-    }
-
-    /// <summary>host evacuate HOST: every VM of that host live-migrated to the hosts placement chooses.</summary>
-    public static Command Host()
-    {
-        var host = new Argument<string>("HOST-ID") { Description = "the host to empty (its id in 'virtlab cluster status')" };
-        var downtime = new Option<int?>("--max-downtime") { Description = "each migration's downtime limit in ms (the closed loop keeps to it)", HelpName = "MS" };
-        var json = CommandRunner.JsonOption();
-        var evacuate = new Command("evacuate", "live-migrate every VM off a host, each to the host placement chooses, and report each one's downtime") { host, downtime, json };
-        evacuate.Handle(async (p, client, ct) =>
-        {
-            var id = p.GetValue(host)!;
-            var call = client.PostAsync(
-                $"v1/cluster/hosts/{Uri.EscapeDataString(id)}/evacuate", new HostEvacuateRequest(p.GetValue(downtime)),
-                ApiJsonContext.Default.HostEvacuateRequest, ApiJsonContext.Default.HostEvacuateReply, ct);
-            var reply = p.GetValue(json) || Console.IsOutputRedirected
-                ? await call.ConfigureAwait(false)
-                : await AnsiConsole.Status().StartAsync($"evacuating host {id}: migrating its VMs one after the other", _ => call).ConfigureAwait(false);
-            if (p.GetValue(json))
-            {
-                System.Console.WriteLine(JsonSerializer.Serialize(reply, ApiJsonContext.Default.HostEvacuateReply));
-            }
-            else
-            {
-                System.Console.Write(EvacuateText(reply));
-            }
-
-            if (reply.Vms.Any(v => v.Error is not null))
-            {
-                throw new CliException($"host {id} is not empty: {string.Join("; ", reply.Vms.Where(v => v.Error is not null).Select(v => $"{v.Name}: {v.Error}"))}");
-            }
-        });
-        return new Command("host", "a host of the cluster") { evacuate };
-    }
-
-    /// <summary>host evacuate as text: a row per VM.</summary>
-    public static string EvacuateText(HostEvacuateReply reply)
-    {
-        ArgumentNullException.ThrowIfNull(reply);
-        if (reply.Vms.Count == 0)
-        {
-            return $"Host {reply.HostId} runs no VM: nothing to evacuate\n";
-        }
-
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        var console = PlainConsole(writer, 160);
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("VM").AddColumn("Now on").AddColumn(new TableColumn("Downtime").RightAligned()).AddColumn(new TableColumn("Total").RightAligned())
-            .AddColumn("Agent").AddColumn("Problem");
-        foreach (var v in reply.Vms)
-        {
-            table.AddRow(
-                new Text(v.Name),
-                new Text(v.ToHost ?? reply.HostId + " (stayed)"),
-                new Text(v.DowntimeMs is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d} ms") : "-"),
-                new Text(v.TotalMs is { } t ? string.Create(CultureInfo.InvariantCulture, $"{t / 1000.0:0.0} s") : "-"),
-                new Text(v.Error is null ? (v.AgentAnswered ? "answers" : "silent") : "-"),
-                new Text(v.Error ?? string.Empty));
-        }
-
-        writer.WriteLine($"Host {reply.HostId}: {reply.Vms.Count(v => v.Error is null)} of {reply.Vms.Count} VM(s) moved");
-        console.Write(table);
-        return writer.ToString();
     }
 
     private static Command Join(string verb, string description)
@@ -173,6 +111,11 @@ internal static class ClusterCommands
             }
 
             console.Write(table);
+            if (s.VmStates is { Count: > 0 } states)
+            {
+                writer.WriteLine("VMs: " + string.Join("; ", states.Select(v => v.Host is null ? $"{v.Name} {v.State}" : $"{v.Name} {v.State} on {v.Host}")));
+            }
+
             foreach (var e in s.Events ?? [])
             {
                 writer.WriteLine($"{e.At:u} {e.Host}: {e.Kind} {e.Vm}: {e.Message}");
@@ -205,8 +148,34 @@ internal static class ClusterCommands
         return names.Count == 0 ? "-" : string.Join(", ", names);
     }
 
+    private static Command Baseline()
+    {
+        var json = CommandRunner.JsonOption();
+        var cmd = new Command("baseline", "the CPU every live host of the cluster can run: cpu-baseline over their CPU flags, and the --cpu to give") { json };
+        cmd.Handle(async (p, client, ct) =>
+        {
+            var r = await client.GetAsync("v1/cluster/baseline", ApiJsonContext.Default.ClusterBaselineReply, ct).ConfigureAwait(false);
+            if (p.GetValue(json))
+            {
+                System.Console.WriteLine(JsonSerializer.Serialize(r, ApiJsonContext.Default.ClusterBaselineReply));
+                return;
+            }
+
+            foreach (var h in r.Hosts)
+            {
+                System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"host {h.HostId}: {h.CpuModel}, {h.Flags} flags, {h.Accelerator.Split(' ')[0]}"));
+            }
+
+            var b = r.Baseline;
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Common features: {b.Features.Count}"));
+            System.Console.WriteLine($"Best model:      {b.Model ?? "none of this host's QEMU models fits (qemu64 and features)"}");
+            System.Console.WriteLine($"Every host runs: --cpu {b.CpuSpec}");
+        });
+        return cmd;
+    }
+
     /// <summary>A Spectre console that writes plain text (no colours, no ANSI) of a fixed width into <paramref name="writer"/>.</summary>
-    private static IAnsiConsole PlainConsole(StringWriter writer, int width)
+    internal static IAnsiConsole PlainConsole(StringWriter writer, int width)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

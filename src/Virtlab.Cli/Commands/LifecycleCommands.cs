@@ -44,7 +44,9 @@ internal static class LifecycleCommands
     public static Command Define()
     {
         var file = new Argument<FileInfo>("FILE") { Description = "a libvirt domain XML file" };
-        var cmd = new Command("define", "define a domain from libvirt domain XML (a subset; anything unsupported is reported by its path)") { file };
+        var cluster = new Option<bool>("--cluster") { Description = "in a cluster: define it on the host placement chooses (CPU model, memory, cores, load), and in etcd" };
+        var host = new Option<string?>("--host") { Description = "in a cluster: define it on this host (its id in 'virtlab cluster status'), and in etcd", HelpName = "HOST-ID" };
+        var cmd = new Command("define", "define a domain from libvirt domain XML (a subset; anything unsupported is reported by its path)") { file, cluster, host };
         cmd.Handle(async (p, client, ct) =>
         {
             var f = p.GetValue(file)!;
@@ -54,8 +56,10 @@ internal static class LifecycleCommands
             }
 
             var xml = await File.ReadAllTextAsync(f.FullName, ct).ConfigureAwait(false);
-            var d = await client.PostAsync("v1/domains/define", new DefineRequest(xml), ApiJsonContext.Default.DefineRequest, ApiJsonContext.Default.DomainSummary, ct).ConfigureAwait(false);
-            Console.WriteLine($"Domain '{d.Name}' defined from {f.Name}");
+            var req = new DefineRequest(xml, p.GetValue(cluster), p.GetValue(host));
+            var d = await client.PostAsync("v1/domains/define", req, ApiJsonContext.Default.DefineRequest, ApiJsonContext.Default.DomainSummary, ct).ConfigureAwait(false);
+            var where = d.ClusterHost is { } h ? $" on host {h}" : string.Empty;
+            Console.WriteLine($"Domain '{d.Name}' defined from {f.Name}{where}");
         });
         return cmd;
     }

@@ -197,9 +197,7 @@ internal static class MigrationCommands
         }
     }
 
-    private static string Line(JobInfo j) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{j.Status}, remaining {JobFormat.Bytes(j.MemoryRemaining ?? 0)} of {JobFormat.Bytes(j.MemoryTotal ?? 0)}, dirty {j.DirtyPagesRate ?? 0} pages/s, iteration {j.Iteration ?? 0}, throttle {j.CpuThrottlePercent ?? 0} %");
+    private static string Line(JobInfo j) => JobFormat.ProgressLine(j);
 
     private static string Report(MigrateResult r)
     {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Virtlab.Api;
 using Virtlab.Domain.Definitions;
 using Virtlab.Engine.Domains;
-using Virtlab.Engine.Peers;
 
 namespace Virtlab.Engine.Cluster;
 
@@ -10,15 +9,14 @@ namespace Virtlab.Engine.Cluster;
 /// cluster init / join / leave / status: this daemon's membership of a Virtlab cluster whose state is in etcd
 /// (docs/CLUSTER.md). Opt-in: a daemon that never joined makes no etcd call at all. The membership (endpoints, TTL,
 /// host id, lease) is kept in the daemon's state, so a restarted daemon registers again by itself. As the engine's
-/// <see cref="IVmOwnership"/>, it lets this host start a VM only while it owns it in etcd.
+/// <see cref="IVmOwnership"/>, it lets this host start a VM only while it owns it in etcd. Placement
+/// (<see cref="PlacementService"/>) and evacuation (<see cref="EvacuationService"/>) act through its membership.
 /// </summary>
 /// <param name="restart">Starts a dead host's VM here (defined already) and waits for its agent; null: this host restarts none.</param>
-/// <param name="migrate">Live-migrates a VM of this host (evacuation): the migration feature's migrate.</param>
 public sealed class ClusterService(
     EngineContext context,
     ClusterOptions options,
-    Func<DomainDefinition, CancellationToken, Task>? restart = null,
-    Func<string, MigrateRequest, CancellationToken, Task<MigrateResult>>? migrate = null)
+    Func<DomainDefinition, CancellationToken, Task>? restart = null)
     : IAsyncDisposable, IVmOwnership
 {
     private const string MembershipSetting = "cluster.membership";
@@ -88,7 +86,8 @@ public sealed class ClusterService(
         {
             var members = await store.GetPrefixAsync(ClusterKeys.MembersPrefix, cancellationToken).ConfigureAwait(false);
             var hosts = await store.GetPrefixAsync(ClusterKeys.HostsPrefix, cancellationToken).ConfigureAwait(false);
-            var owners = ClusterStatusBuilder.Owners(await store.GetPrefixAsync(ClusterKeys.VmsPrefix, cancellationToken).ConfigureAwait(false));
+            var vms = await store.GetPrefixAsync(ClusterKeys.VmsPrefix, cancellationToken).ConfigureAwait(false);
+            var owners = ClusterStatusBuilder.Owners(vms);
             var remaining = new Dictionary<long, long?>();
             foreach (var id in hosts.Select(h => h.Lease).Where(l => l != 0).Distinct())
             {
@@ -97,7 +96,7 @@ public sealed class ClusterService(
 
             var rows = ClusterStatusBuilder.Rows(members, hosts, owners, remaining, membership.HostId);
             var events = ClusterStatusBuilder.LatestEvents(await store.GetPrefixAsync(ClusterKeys.EventsPrefix, cancellationToken).ConfigureAwait(false), 10);
-            return new ClusterStatusInfo(true, membership.HostId, membership.Endpoints, membership.LeaseTtlSeconds, lease, keeper?.Fenced, rows, owners, null, events);
+            return new ClusterStatusInfo(true, membership.HostId, membership.Endpoints, membership.LeaseTtlSeconds, lease, keeper?.Fenced, rows, owners, null, events, ClusterStatusBuilder.States(vms));
         }
         catch (VirtlabException e) when (e.Kind == ErrorKind.Unreachable)
         {
@@ -134,63 +133,6 @@ public sealed class ClusterService(
 
     /// <summary>The token this host accepts from the cluster's other hosts, while it is registered in one.</summary>
     public string? Token => _keeper?.ClusterToken;
-
-    /// <summary>
-    /// create --cluster / --host H: places the VM (<see cref="ClusterPlacement"/>). Null when this host is the one (the
-    /// caller creates it here); otherwise the VM is created on the chosen host and this is what that host says of it.
-    /// </summary>
-    public async Task<DomainInfo?> CreatePlacedAsync(CreateRequest req, DomainDefinition def, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(req);
-        ArgumentNullException.ThrowIfNull(def);
-        var (keeper, _) = Member("create --cluster");
-        var required = (await context.CpuCaps.GetAsync(cancellationToken).ConfigureAwait(false)).RequiredHostFlags(def.Cpu);
-        var hosts = await LiveHostsAsync(keeper, cancellationToken).ConfigureAwait(false);
-        var candidates = req.Host is { } pinned ? hosts.Where(h => h.HostId == pinned).ToList() : hosts;
-        if (req.Host is not null && candidates.Count == 0)
-        {
-            throw new VirtlabException(ErrorKind.NotFound, $"--host {req.Host}: no live host of that id in the cluster (live: {string.Join(", ", hosts.Select(h => h.HostId))}); 'virtlab cluster status' lists them");
-        }
-
-        var chosen = ClusterPlacement.Choose(def, required, candidates)
-            ?? throw new VirtlabException(ErrorKind.InvalidInput, ClusterPlacement.Refusal(def, ClusterPlacement.Judge(def, required, candidates)));
-        if (chosen == keeper.Membership.HostId)
-        {
-            context.Log?.Invoke($"cluster: '{def.Name}' placed on this host");
-            return null;
-        }
-
-        using var peer = Peer(keeper, hosts.Single(h => h.HostId == chosen));
-        context.Log?.Invoke($"cluster: '{def.Name}' placed on host {chosen} ({peer.Uri})");
-        return await peer.CreateAsync(req with { Cluster = false, Host = null }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// host evacuate H: every VM H runs is live-migrated, one after the other, to the host placement chooses among the
-    /// others. Run by H itself (another host forwards the call to it).
-    /// </summary>
-    public async Task<HostEvacuateReply> EvacuateAsync(string hostId, HostEvacuateRequest req, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(req);
-        var (keeper, _) = Member("host evacuate");
-        var hosts = await LiveHostsAsync(keeper, cancellationToken).ConfigureAwait(false);
-        if (hostId != keeper.Membership.HostId)
-        {
-            var target = hosts.SingleOrDefault(h => h.HostId == hostId)
-                ?? throw new VirtlabException(ErrorKind.NotFound, $"host evacuate {hostId}: no live host of that id in the cluster (live: {string.Join(", ", hosts.Select(h => h.HostId))})");
-            using var remote = Peer(keeper, target);
-            return await remote.EvacuateAsync(hostId, req, cancellationToken).ConfigureAwait(false);
-        }
-
-        var others = hosts.Where(h => h.HostId != hostId).ToList();
-        var results = new List<EvacuatedVm>();
-        foreach (var domain in context.Domains.All.Where(d => d.Job.Current != DomainJobKind.MigrationIn).OrderBy(d => d.Name, StringComparer.Ordinal).ToList())
-        {
-            results.Add(await EvacuateOneAsync(keeper, domain.Definition, others, req, cancellationToken).ConfigureAwait(false));
-        }
-
-        return new HostEvacuateReply(hostId, results);
-    }
 
     public async Task AcquireAsync(DomainDefinition def, CancellationToken cancellationToken)
     {
@@ -307,52 +249,15 @@ public sealed class ClusterService(
         }
     }
 
-    private async Task<EvacuatedVm> EvacuateOneAsync(
-        LeaseKeeper keeper, DomainDefinition def, List<ClusterHostRecord> others, HostEvacuateRequest req, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var required = (await context.CpuCaps.GetAsync(cancellationToken).ConfigureAwait(false)).RequiredHostFlags(def.Cpu);
-            var chosen = ClusterPlacement.Choose(def, required, others)
-                ?? throw new VirtlabException(ErrorKind.InvalidInput, ClusterPlacement.Refusal(def, ClusterPlacement.Judge(def, required, others)));
-            var index = others.FindIndex(h => h.HostId == chosen);
-            var host = others[index];
-            var address = host.Address ?? throw NoAddress(chosen);
-            var result = await (migrate ?? throw new VirtlabException(ErrorKind.Unsupported, "this daemon cannot migrate"))(
-                def.Name, new MigrateRequest(address, keeper.ClusterToken ?? string.Empty, AutoConverge: true, MaxDowntimeMs: req.MaxDowntimeMs), cancellationToken).ConfigureAwait(false);
-
-            // The next VM is placed knowing this one went there (the host's record catches up at its next keep-alive).
-            others[index] = host with { Vms = [.. host.Vms, def.Name], FreeMemoryKiB = host.FreeMemoryKiB - def.MemoryKiB };
-            return new EvacuatedVm(def.Name, chosen, result.Job.DowntimeMs, result.Job.TimeElapsedMs, result.AgentAnswered, null);
-        }
-        catch (VirtlabException e)
-        {
-            return new EvacuatedVm(def.Name, null, null, null, false, e.Message);
-        }
-    }
-
-    private static async Task<List<ClusterHostRecord>> LiveHostsAsync(LeaseKeeper keeper, CancellationToken cancellationToken) =>
-        (await keeper.Store.GetPrefixAsync(ClusterKeys.HostsPrefix, cancellationToken).ConfigureAwait(false))
-            .Select(kv => ClusterStatusBuilder.TryRead(kv.Value, ApiJsonContext.Default.ClusterHostRecord))
-            .OfType<ClusterHostRecord>()
-            .OrderBy(h => h.HostId, StringComparer.Ordinal)
-            .ToList();
-
-    private static PeerClient Peer(LeaseKeeper keeper, ClusterHostRecord host) =>
-        new(VirtlabUri.Parse(host.Address ?? throw NoAddress(host.HostId)), keeper.ClusterToken ?? string.Empty);
-
-    private static VirtlabException NoAddress(string hostId) =>
-        new(ErrorKind.Unsupported, $"host {hostId} has no address other hosts can reach: start its daemon with 'virtlab daemon start --listen HOST:PORT'");
-
-    /// <summary>The keeper of a registered member, or why this host cannot do <paramref name="what"/>.</summary>
-    private (LeaseKeeper Keeper, long Lease) Member(string what)
+    /// <summary>The keeper of a registered member with a live lease, or why this host cannot do <paramref name="what"/> (placement and evacuation ask).</summary>
+    internal LeaseKeeper Member(string what)
     {
         if (LoadMembership() is null)
         {
             throw new VirtlabException(ErrorKind.InvalidInput, $"{what}: this host is not in a cluster: 'virtlab cluster join --etcd HOST:PORT' first");
         }
 
-        return Live(what);
+        return Live(what).Keeper;
     }
 
     /// <summary>The keeper and its live lease, or why this member may not act on a VM now.</summary>

@@ -77,6 +77,18 @@ public static class ClusterStatusBuilder
             .ToList();
     }
 
+    /// <summary>The state keys under /virtlab/vms/ (what the cluster wants of each VM, and where), sorted by VM name.</summary>
+    public static IReadOnlyList<ClusterVmStatus> States(IReadOnlyList<EtcdKeyValue> vms)
+    {
+        ArgumentNullException.ThrowIfNull(vms);
+        return vms
+            .Select(kv => (Name: ClusterKeys.VmOfStateKey(kv.Key), State: TryRead(kv.Value, ApiJsonContext.Default.ClusterVmState)))
+            .Where(s => s.Name is not null && s.State is not null)
+            .Select(s => new ClusterVmStatus(s.Name!, s.State!.State, s.State.Host, s.State.Since, s.State.Note))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>The last <paramref name="count"/> events under /virtlab/events/, oldest first (their keys sort by time).</summary>
     public static IReadOnlyList<ClusterEvent> LatestEvents(IReadOnlyList<EtcdKeyValue> events, int count)
     {

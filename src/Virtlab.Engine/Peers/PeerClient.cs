@@ -61,6 +61,14 @@ public sealed class PeerClient : IDisposable
     public Task<DomainInfo> CreateAsync(CreateRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "v1/domains", JsonContent.Create(request, ApiJsonContext.Default.CreateRequest), ApiJsonContext.Default.DomainInfo, cancellationToken);
 
+    /// <summary>define on that host (the cluster's placement chose it).</summary>
+    public Task<DomainSummary> DefineAsync(DefineRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "v1/domains/define", JsonContent.Create(request, ApiJsonContext.Default.DefineRequest), ApiJsonContext.Default.DomainSummary, cancellationToken);
+
+    /// <summary>host evacuate's progress, asked of the host being emptied.</summary>
+    public Task<HostEvacuationProgress> EvacuationAsync(string hostId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"v1/cluster/hosts/{System.Uri.EscapeDataString(hostId)}/evacuation", null, ApiJsonContext.Default.HostEvacuationProgress, cancellationToken);
+
     /// <summary>host evacuate, run by the host being emptied.</summary>
     public Task<HostEvacuateReply> EvacuateAsync(string hostId, HostEvacuateRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"v1/cluster/hosts/{System.Uri.EscapeDataString(hostId)}/evacuate", JsonContent.Create(request, ApiJsonContext.Default.HostEvacuateRequest), ApiJsonContext.Default.HostEvacuateReply, cancellationToken);

@@ -49,6 +49,19 @@ public sealed class ClusterStatusBuilderTests
     }
 
     [Fact]
+    public void State_keys_are_listed_by_vm_with_where_and_why_and_unreadable_ones_are_left_out()
+    {
+        static EtcdKeyValue State(string vm, string state, string host) => new(
+            ClusterKeys.VmState(vm), JsonSerializer.Serialize(new ClusterVmState(state, host, At, "defined there (define --cluster)"), ApiJsonContext.Default.ClusterVmState), 0, 4);
+
+        var states = ClusterStatusBuilder.States([State("d2", "running", "h1"), Owner("d2", "h1"), State("d1", "shut off", "h2"), new EtcdKeyValue(ClusterKeys.VmState("d3"), "not json", 0, 5)]);
+
+        Assert.Equal(
+            [new ClusterVmStatus("d1", "shut off", "h2", At, "defined there (define --cluster)"), new ClusterVmStatus("d2", "running", "h1", At, "defined there (define --cluster)")],
+            states);
+    }
+
+    [Fact]
     public void Ownership_keys_are_shown_on_the_row_of_their_owner()
     {
         var owners = ClusterStatusBuilder.Owners([Owner("f2", "h1"), Owner("f1", "h2"), new EtcdKeyValue("/virtlab/vms/f3/other", "h1", 0, 1)]);
