@@ -61,7 +61,19 @@ public sealed class DomainLauncher(EngineContext context)
         var runtime = new DomainRuntime(context.Domains.NextId(), run, accel, qemu.Version.ToString(), DateTimeOffset.UtcNow);
         var domain = new DomainObject(runtime, def, process, qmp, DomainState.Starting, context.Log);
         domain.Transition(incoming is null ? DomainState.Running : DomainState.Paused, incoming is null ? "QEMU started" : "QEMU waits for the incoming migration");
-        context.Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, runtime.QemuVersion, runtime.StartedAt));
+        try
+        {
+            context.Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, runtime.QemuVersion, runtime.StartedAt));
+        }
+        catch (VirtlabException e) when (e.Kind == ErrorKind.StateUnavailable)
+        {
+            // A QEMU the state does not record would outlive this daemon unseen (listed shut off, started twice): stop it.
+            process.Signal(9);
+            await process.Exited.ConfigureAwait(false);
+            await domain.DisposeAsync().ConfigureAwait(false);
+            throw new VirtlabException(ErrorKind.StateUnavailable, $"'{def.Name}' was not started: {e.Message}; its QEMU was stopped", e);
+        }
+
         context.Domains.Add(domain);
         context.Log?.Invoke($"started '{def.Name}' pid {process.Pid} on {accel.Name} ({accel.Reason})");
         return domain;
