@@ -21,18 +21,22 @@ public sealed class StateStore
     private IReadOnlyList<DomainDefinition>? _definitions;
     private long _generation;
 
-    /// <summary>How long a write waits for another process's lock on the file before it fails. Default 10 s.</summary>
-    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Default of how long a statement waits for another process's lock on the file before it fails: 10 s.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
 
-    public StateStore(string databasePath)
+    private readonly TimeSpan _busyTimeout;
+
+    /// <param name="busyTimeout">How long a statement waits for another process's lock (whole seconds, at least 1); default 10 s.</param>
+    public StateStore(string databasePath, TimeSpan? busyTimeout = null)
     {
         _path = databasePath;
+        _busyTimeout = TimeSpan.FromSeconds(Math.Max(1, (int)(busyTimeout ?? DefaultBusyTimeout).TotalSeconds));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+            DefaultTimeout = (int)_busyTimeout.TotalSeconds,
         }.ToString();
 
         using var c = Open();
@@ -266,7 +270,7 @@ public sealed class StateStore
         {
             var why = e.SqliteErrorCode switch
             {
-                5 or 6 => $"it is locked by another process (waited {BusyTimeout.TotalSeconds:0} s)",
+                5 or 6 => $"it is locked by another process (waited {_busyTimeout.TotalSeconds:0} s)",
                 13 => "the disk is full",
                 11 or 26 => "the file is corrupt",
                 8 => "it is read-only",

@@ -52,7 +52,7 @@ public sealed class FaultCell(FaultBench bench, FaultKind fault)
 
             return new FaultCellResult(op, fault, "pass", $"{injector.Done}; {said}; {outcome.Describe()}{acted}", clock.Elapsed.TotalSeconds);
         }
-        catch (Exception e) when (e is FaultCheckException or TimeoutException or InvalidOperationException or IOException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return new FaultCellResult(op, fault, "FAIL", $"{(injector.Done.Length > 0 ? injector.Done + "; " : string.Empty)}{e.Message}", clock.Elapsed.TotalSeconds);
         }
@@ -107,6 +107,13 @@ public sealed class FaultCell(FaultBench bench, FaultKind fault)
     {
         var when = When(op);
         var agentHost = op == FaultOperation.MigrateIn ? B : A;
+        if (name != S)
+        {
+            // The start cell of the agent column: the fault is the guest itself (its qemu-ga never starts).
+            injector.Describe("a guest whose qemu-ga never starts (virtlab.agent=off)");
+            when = Timing.None;
+        }
+
         if (when == Timing.Before)
         {
             await injector.InjectAsync(agentHost, name);
@@ -147,6 +154,7 @@ public sealed class FaultCell(FaultBench bench, FaultKind fault)
 
     private enum Timing
     {
+        None,
         Before,
         OnSpawn,
         Migrating,

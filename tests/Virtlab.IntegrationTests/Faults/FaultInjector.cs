@@ -16,6 +16,9 @@ public sealed class FaultInjector(FaultBench bench, FaultKind fault)
 
     public string Done { get; private set; } = string.Empty;
 
+    /// <summary>For a cell whose fault is the set-up itself: says what it was.</summary>
+    public void Describe(string what) => Done = what;
+
     /// <summary>Injects the fault. <paramref name="agentHost"/> is where the subject runs (its agent is the one hung).</summary>
     public async Task InjectAsync(VirtlabHost agentHost, string name)
     {
