@@ -72,9 +72,26 @@ public sealed record FaultOutcome(HostView A, HostView B)
 
         if (hasAgent)
         {
-            var timeout = ((int)FaultInjector.AgentHangWindow.TotalSeconds + 30).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Must(host, "qemu-agent-command", name, """{"execute":"guest-ping"}""", "--timeout", timeout);
-            did += ", agent answers";
+            // A hung agent answers again once the guest continues it (at most AgentHangWindow after the fault): retry until then.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var deadline = FaultInjector.AgentHangWindow + TimeSpan.FromSeconds(30);
+            while (true)
+            {
+                var r = await host.RunAsync(TimeSpan.FromMinutes(1), "qemu-agent-command", name, """{"execute":"guest-ping"}""", "--timeout", "10");
+                if (r.ExitCode == 0)
+                {
+                    break;
+                }
+
+                if (clock.Elapsed > deadline)
+                {
+                    throw new FaultCheckException($"the user cannot act on it: its agent still does not answer after {clock.Elapsed.TotalSeconds:0} s: {FaultBench.FirstLine(r.Stderr)}");
+                }
+
+                await Task.Delay(2000, TestContext.Current.CancellationToken);
+            }
+
+            did += clock.Elapsed.TotalSeconds > 5 ? $", agent answers again after {clock.Elapsed.TotalSeconds:0} s" : ", agent answers";
         }
 
         return $"; {did} on {view.Host}";
