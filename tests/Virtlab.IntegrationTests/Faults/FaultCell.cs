@@ -136,7 +136,7 @@ public sealed class FaultCell(FaultBench bench, FaultKind fault)
                 await injector.InjectAsync(agentHost, name);
                 break;
             case Timing.Short:
-                await Task.Delay(op == FaultOperation.Shutdown ? 300 : 150, TestContext.Current.CancellationToken);
+                await Task.Delay(op == FaultOperation.Shutdown ? 30 : 150, TestContext.Current.CancellationToken);
                 await injector.InjectAsync(agentHost, name);
                 break;
         }

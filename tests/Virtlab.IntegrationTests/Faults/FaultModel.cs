@@ -61,7 +61,7 @@ public static class FaultNames
     /// <summary>Words one of which an error caused by the fault must contain to say what happened.</summary>
     public static string ErrorWords(FaultKind fault) => fault switch
     {
-        FaultKind.QemuKilled => "exited|crashed|not running|QEMU|gone|died|connection|closed",
+        FaultKind.QemuKilled => "exited|crashed|not running|QEMU|gone|died|connection|closed|migration .* failed",
         FaultKind.QemuStopped => "did not answer|not answer|timed out|timeout|within|respond|unresponsive",
         FaultKind.AgentHung => "agent",
         FaultKind.DaemonKilled => "daemon|connection|closed|reset|lost|ended",

@@ -20,7 +20,12 @@ public static class FaultReport
     public static void Save(FaultKind fault, IReadOnlyList<FaultCellResult> column)
     {
         Directory.CreateDirectory(Dir);
-        File.WriteAllText(Path.Combine(Dir, fault + ".json"), JsonSerializer.Serialize(column, Json));
+        var file = Path.Combine(Dir, fault + ".json");
+
+        // A run of some rows (VIRTLAB_FAULT_OPS) replaces those rows and keeps the others of an earlier run.
+        var kept = File.Exists(file) ? JsonSerializer.Deserialize<List<FaultCellResult>>(File.ReadAllText(file), Json) ?? [] : [];
+        var merged = kept.Where(k => column.All(c => c.Operation != k.Operation)).Concat(column).OrderBy(c => c.Operation).ToList();
+        File.WriteAllText(file, JsonSerializer.Serialize(merged, Json));
         Write();
     }
 
