@@ -64,7 +64,7 @@ public static class FaultNames
         FaultKind.QemuKilled => "exited|crashed|not running|QEMU|gone|died|connection|closed|migration .* failed",
         FaultKind.QemuStopped => "did not answer|not answer|timed out|timeout|within|respond|unresponsive",
         FaultKind.AgentHung => "agent",
-        FaultKind.DaemonKilled => "daemon|connection|closed|reset|lost|ended",
+        FaultKind.DaemonKilled => "daemon|connection|closed|reset|lost|ended|reach",
         FaultKind.DiskFull => "space|disk|full",
         FaultKind.DatabaseLocked => "locked|busy|database|state",
         _ => ".",
