@@ -43,7 +43,7 @@ internal sealed class ErrorMapping(RequestDelegate next, ILogger<ErrorMapping> l
         ErrorKind.Unsupported => 422,
         ErrorKind.AgentError or ErrorKind.QemuError => 502,
         ErrorKind.AgentUnresponsive or ErrorKind.Timeout => 504,
-        ErrorKind.Unreachable => 503,
+        ErrorKind.Unreachable or ErrorKind.StateUnavailable => 503,
         _ => 500,
     };
 

@@ -36,6 +36,9 @@ public enum ErrorKind
     /// <summary>A service this host depends on (etcd) did not answer; the message says which and what to check.</summary>
     Unreachable,
 
+    /// <summary>The state database ($VIRTLAB_HOME/state.db) cannot be read or written: locked by another process, disk full, corrupt.</summary>
+    StateUnavailable,
+
     /// <summary>Anything else: a bug or an environment failure.</summary>
     Internal,
 }

@@ -40,9 +40,14 @@ public sealed class DomainLauncher(EngineContext context)
         File.WriteAllText(Path.Combine(run.Directory, "qemu.argv"), string.Join('\n', argv) + "\n");
 
         var process = ChildProcess.Spawn(argv, run.QemuLog);
+        var startedAt = DateTimeOffset.UtcNow;
+        var version = qemu.Version.ToString();
         QmpClient qmp;
         try
         {
+            // Recorded before the monitor answers: a daemon killed from here on leaves a QEMU the next daemon
+            // re-attaches, never one that runs unrecorded (listed shut off, and started a second time).
+            context.Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, version, startedAt));
             qmp = await ConnectQmpAsync(run, process, cancellationToken).ConfigureAwait(false);
             if (def.Interface is { } attached)
             {
@@ -50,21 +55,39 @@ public sealed class DomainLauncher(EngineContext context)
                 await Network.LabNetwork.AttachAsync(run.TapName, attached.Bridge, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch
+        catch (Exception e)
         {
             process.Signal(9);
             await process.Exited.ConfigureAwait(false);
+            ForgetRecord(def.Name);
+            if (e is VirtlabException { Kind: ErrorKind.StateUnavailable } store)
+            {
+                throw new VirtlabException(ErrorKind.StateUnavailable, $"'{def.Name}' was not started: {store.Message}; its QEMU was stopped", store);
+            }
+
             throw;
         }
 
         RunDirectory.RestrictSockets(run);
-        var runtime = new DomainRuntime(context.Domains.NextId(), run, accel, qemu.Version.ToString(), DateTimeOffset.UtcNow);
+        var runtime = new DomainRuntime(context.Domains.NextId(), run, accel, version, startedAt);
         var domain = new DomainObject(runtime, def, process, qmp, DomainState.Starting, context.Log);
         domain.Transition(incoming is null ? DomainState.Running : DomainState.Paused, incoming is null ? "QEMU started" : "QEMU waits for the incoming migration");
-        context.Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, runtime.QemuVersion, runtime.StartedAt));
         context.Domains.Add(domain);
         context.Log?.Invoke($"started '{def.Name}' pid {process.Pid} on {accel.Name} ({accel.Reason})");
         return domain;
+    }
+
+    private void ForgetRecord(string name)
+    {
+        try
+        {
+            context.Store.RemoveRuntime(name);
+        }
+        catch (VirtlabException e) when (e.Kind == ErrorKind.StateUnavailable)
+        {
+            // The next daemon start finds the recorded QEMU gone and forgets it.
+            context.Log?.Invoke($"'{name}': {e.Message}");
+        }
     }
 
     private async Task<QmpClient> ConnectQmpAsync(VmRunPaths run, ChildProcess process, CancellationToken cancellationToken)
@@ -75,7 +98,8 @@ public sealed class DomainLauncher(EngineContext context)
         {
             if (process.HasExited)
             {
-                throw new VirtlabException(ErrorKind.QemuError, $"QEMU exited at start: {RunDirectory.LastLines(run.QemuLog, 5)}");
+                var status = await process.Exited.ConfigureAwait(false);
+                throw new VirtlabException(ErrorKind.QemuError, $"QEMU exited at start (status {status}): {RunDirectory.LastLines(run.QemuLog, 5)}");
             }
 
             if (File.Exists(run.QmpSocket))

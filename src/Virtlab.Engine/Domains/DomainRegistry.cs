@@ -89,7 +89,16 @@ public sealed class DomainRegistry(StateStore store, Action<string>? log) : IAsy
         if (_running.TryGetValue(domain.Name, out var current) && ReferenceEquals(current, domain) &&
             _running.TryRemove(domain.Name, out _))
         {
-            store.RemoveRuntime(domain.Name);
+            try
+            {
+                store.RemoveRuntime(domain.Name);
+            }
+            catch (VirtlabException e) when (e.Kind == ErrorKind.StateUnavailable)
+            {
+                // The record stays; the next daemon start finds its QEMU gone and forgets it.
+                log?.Invoke($"'{domain.Name}': {e.Message}");
+            }
+
             await domain.DisposeAsync().ConfigureAwait(false);
             foreach (var s in domain.Run.ProcessFiles)
             {

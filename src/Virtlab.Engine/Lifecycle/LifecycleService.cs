@@ -94,6 +94,16 @@ public sealed class LifecycleService(EngineContext context)
                 // QEMU went away between two presses: that is the outcome we wanted.
                 break;
             }
+            catch (QmpException e)
+            {
+                // QEMU does not answer its monitor (hung, or stopped): the guest was not asked to power off, and it
+                // is not shutting down either; say so, and leave the domain as it was.
+                domain.Transition(DomainState.Running, "the power button could not be pressed");
+                throw new VirtlabException(
+                    ErrorKind.QemuError,
+                    $"domain '{name}' was not shut down: its QEMU did not take the power button ({e.Message}); it is still there: use 'virtlab destroy {name}' to stop it at once",
+                    e);
+            }
 
             var done = await Task.WhenAny(domain.Process.Exited, deadline, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
             if (done == deadline)

@@ -16,17 +16,27 @@ namespace Virtlab.Engine.Store;
 public sealed class StateStore
 {
     private readonly string _connectionString;
+    private readonly string _path;
     private readonly Lock _cacheLock = new();
     private IReadOnlyList<DomainDefinition>? _definitions;
     private long _generation;
 
-    public StateStore(string databasePath)
+    /// <summary>Default of how long a statement waits for another process's lock on the file before it fails: 10 s.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly TimeSpan _busyTimeout;
+
+    /// <param name="busyTimeout">How long a statement waits for another process's lock (whole seconds, at least 1); default 10 s.</param>
+    public StateStore(string databasePath, TimeSpan? busyTimeout = null)
     {
+        _path = databasePath;
+        _busyTimeout = TimeSpan.FromSeconds(Math.Max(1, (int)(busyTimeout ?? DefaultBusyTimeout).TotalSeconds));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
+            DefaultTimeout = (int)_busyTimeout.TotalSeconds,
         }.ToString();
 
         using var c = Open();
@@ -81,38 +91,47 @@ public sealed class StateStore
     /// <summary>Inserts a new definition; false when the name or UUID is taken.</summary>
     public bool TryAddDomain(DomainDefinition def)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT OR IGNORE INTO domains(name, uuid, definition, created_at) VALUES($name, $uuid, $def, $at)";
-        cmd.Parameters.AddWithValue("$name", def.Name);
-        cmd.Parameters.AddWithValue("$uuid", def.Uuid.ToString());
-        cmd.Parameters.AddWithValue("$def", Serialize(def));
-        cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-        var added = cmd.ExecuteNonQuery() == 1;
-        DefinitionsChanged();
-        return added;
+        return Guard("store the definition", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "INSERT OR IGNORE INTO domains(name, uuid, definition, created_at) VALUES($name, $uuid, $def, $at)";
+            cmd.Parameters.AddWithValue("$name", def.Name);
+            cmd.Parameters.AddWithValue("$uuid", def.Uuid.ToString());
+            cmd.Parameters.AddWithValue("$def", Serialize(def));
+            cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            var added = cmd.ExecuteNonQuery() == 1;
+            DefinitionsChanged();
+            return added;
+        });
     }
 
     public void UpdateDomain(DomainDefinition def)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE domains SET definition = $def WHERE name = $name";
-        cmd.Parameters.AddWithValue("$name", def.Name);
-        cmd.Parameters.AddWithValue("$def", Serialize(def));
-        cmd.ExecuteNonQuery();
-        DefinitionsChanged();
+        Guard("store the definition", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "UPDATE domains SET definition = $def WHERE name = $name";
+            cmd.Parameters.AddWithValue("$name", def.Name);
+            cmd.Parameters.AddWithValue("$def", Serialize(def));
+            cmd.ExecuteNonQuery();
+            DefinitionsChanged();
+        });
     }
 
     public bool RemoveDomain(string name)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "DELETE FROM runtime WHERE name = $name; DELETE FROM domains WHERE name = $name";
-        cmd.Parameters.AddWithValue("$name", name);
-        var removed = cmd.ExecuteNonQuery() > 0;
-        DefinitionsChanged();
-        return removed;
+        return Guard("remove the definition", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM runtime WHERE name = $name; DELETE FROM domains WHERE name = $name";
+            cmd.Parameters.AddWithValue("$name", name);
+            var removed = cmd.ExecuteNonQuery() > 0;
+            DefinitionsChanged();
+            return removed;
+        });
     }
 
     public IReadOnlyList<RuntimeRecord> ListRuntime() =>
@@ -124,59 +143,74 @@ public sealed class StateStore
 
     public void SaveRuntime(RuntimeRecord rec)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            INSERT OR REPLACE INTO runtime(name, pid, pid_start_ticks, run_dir, accel, accel_reason, qemu_version, started_at)
-            VALUES($name, $pid, $ticks, $dir, $accel, $reason, $qv, $at)
-            """;
-        cmd.Parameters.AddWithValue("$name", rec.Name);
-        cmd.Parameters.AddWithValue("$pid", rec.Pid);
-        cmd.Parameters.AddWithValue("$ticks", rec.PidStartTicks);
-        cmd.Parameters.AddWithValue("$dir", rec.RunDir);
-        cmd.Parameters.AddWithValue("$accel", rec.Accel);
-        cmd.Parameters.AddWithValue("$reason", rec.AccelReason);
-        cmd.Parameters.AddWithValue("$qv", rec.QemuVersion);
-        cmd.Parameters.AddWithValue("$at", rec.StartedAt.ToString("O", CultureInfo.InvariantCulture));
-        cmd.ExecuteNonQuery();
+        Guard("record that the VM runs", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = """
+                INSERT OR REPLACE INTO runtime(name, pid, pid_start_ticks, run_dir, accel, accel_reason, qemu_version, started_at)
+                VALUES($name, $pid, $ticks, $dir, $accel, $reason, $qv, $at)
+                """;
+            cmd.Parameters.AddWithValue("$name", rec.Name);
+            cmd.Parameters.AddWithValue("$pid", rec.Pid);
+            cmd.Parameters.AddWithValue("$ticks", rec.PidStartTicks);
+            cmd.Parameters.AddWithValue("$dir", rec.RunDir);
+            cmd.Parameters.AddWithValue("$accel", rec.Accel);
+            cmd.Parameters.AddWithValue("$reason", rec.AccelReason);
+            cmd.Parameters.AddWithValue("$qv", rec.QemuVersion);
+            cmd.Parameters.AddWithValue("$at", rec.StartedAt.ToString("O", CultureInfo.InvariantCulture));
+            cmd.ExecuteNonQuery();
+        });
     }
 
     public void RemoveRuntime(string name)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "DELETE FROM runtime WHERE name = $name";
-        cmd.Parameters.AddWithValue("$name", name);
-        cmd.ExecuteNonQuery();
+        Guard("forget the VM's runtime record", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM runtime WHERE name = $name";
+            cmd.Parameters.AddWithValue("$name", name);
+            cmd.ExecuteNonQuery();
+        });
     }
 
     /// <summary>A small piece of this host's own state (e.g. its cluster membership), or null.</summary>
     public string? GetSetting(string key)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT value FROM settings WHERE key = $key";
-        cmd.Parameters.AddWithValue("$key", key);
-        return cmd.ExecuteScalar() as string;
+        return Guard("read a setting", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT value FROM settings WHERE key = $key";
+            cmd.Parameters.AddWithValue("$key", key);
+            return cmd.ExecuteScalar() as string;
+        });
     }
 
     public void SetSetting(string key, string value)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT OR REPLACE INTO settings(key, value) VALUES($key, $value)";
-        cmd.Parameters.AddWithValue("$key", key);
-        cmd.Parameters.AddWithValue("$value", value);
-        cmd.ExecuteNonQuery();
+        Guard("store a setting", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "INSERT OR REPLACE INTO settings(key, value) VALUES($key, $value)";
+            cmd.Parameters.AddWithValue("$key", key);
+            cmd.Parameters.AddWithValue("$value", value);
+            cmd.ExecuteNonQuery();
+        });
     }
 
     public void RemoveSetting(string key)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "DELETE FROM settings WHERE key = $key";
-        cmd.Parameters.AddWithValue("$key", key);
-        cmd.ExecuteNonQuery();
+        Guard("remove a setting", () =>
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM settings WHERE key = $key";
+            cmd.Parameters.AddWithValue("$key", key);
+            cmd.ExecuteNonQuery();
+        });
     }
 
     private List<DomainDefinition> ReadDomains() =>
@@ -184,17 +218,20 @@ public sealed class StateStore
 
     private List<T> ReadAll<T>(string sql, Func<SqliteDataReader, T> row)
     {
-        using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var list = new List<T>();
-        while (r.Read())
+        return Guard("read", () =>
         {
-            list.Add(row(r));
-        }
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            using var r = cmd.ExecuteReader();
+            var list = new List<T>();
+            while (r.Read())
+            {
+                list.Add(row(r));
+            }
 
-        return list;
+            return list;
+        });
     }
 
     private void DefinitionsChanged()
@@ -218,6 +255,37 @@ public sealed class StateStore
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
     }
+
+    /// <summary>
+    /// Runs one statement; SQLite's failures become a <see cref="VirtlabException"/> (<see cref="ErrorKind.StateUnavailable"/>)
+    /// that names the file and the cause (locked by another process, disk full, corrupt), never an "internal error".
+    /// </summary>
+    private T Guard<T>(string doing, Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (SqliteException e)
+        {
+            var why = e.SqliteErrorCode switch
+            {
+                5 or 6 => $"it is locked by another process (waited {_busyTimeout.TotalSeconds:0} s)",
+                13 => "the disk is full",
+                11 or 26 => "the file is corrupt",
+                8 => "it is read-only",
+                10 => "an I/O error",
+                _ => e.Message,
+            };
+            throw new VirtlabException(ErrorKind.StateUnavailable, $"could not {doing} in the state database {_path}: {why} (SQLite: {e.Message})", e);
+        }
+    }
+
+    private void Guard(string doing, Action body) => Guard(doing, () =>
+    {
+        body();
+        return 0;
+    });
 
     private SqliteConnection Open()
     {

@@ -55,6 +55,24 @@ public sealed class LifecycleServiceTests
     }
 
     [Fact]
+    public async Task Given_a_qemu_whose_monitor_fails_the_power_button_When_shutdown_is_asked_Then_it_says_so_and_the_domain_is_running_not_shutting_down()
+    {
+        await using var host = await FakeDomainHost.StartAsync();
+        host.Qmp.On("system_powerdown", r => r.ReplyAsync(new System.Text.Json.Nodes.JsonObject
+        {
+            ["error"] = new System.Text.Json.Nodes.JsonObject { ["class"] = "GenericError", ["desc"] = "monitor hung" },
+        }));
+
+        var e = await Assert.ThrowsAsync<VirtlabException>(() => host.Engine.Lifecycle.ShutdownAsync("t1", TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+
+        Assert.Equal(ErrorKind.QemuError, e.Kind);
+        Assert.Contains("did not take the power button", e.Message, StringComparison.Ordinal);
+        Assert.Contains("virtlab destroy t1", e.Message, StringComparison.Ordinal);
+        Assert.Equal(DomainState.Running, host.Domain.State);
+        Assert.Null(host.Domain.Job.Current);
+    }
+
+    [Fact]
     public async Task Given_a_running_domain_When_undefined_Then_the_state_machine_says_to_destroy_it_first()
     {
         await using var host = await FakeDomainHost.StartAsync();

@@ -32,6 +32,44 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(2, new StateStore(Path.Combine(_dir.FullName, "state.db")).FindDomain("a")!.Vcpus);
     }
 
+    [Fact]
+    public void Given_another_process_holds_the_file_exclusively_When_a_definition_is_stored_Then_it_fails_saying_the_database_is_locked_and_nothing_is_stored()
+    {
+        var path = Path.Combine(_dir.FullName, "state.db");
+        var store = new StateStore(path, TimeSpan.FromSeconds(1));
+        using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE";
+            begin.ExecuteNonQuery();
+        }
+
+        var e = Assert.Throws<VirtlabException>(() => store.TryAddDomain(new DomainDefinition { Name = "a", Uuid = Guid.NewGuid(), Vcpus = 1 }));
+
+        Assert.Equal(ErrorKind.StateUnavailable, e.Kind);
+        Assert.Contains("could not store the definition in the state database " + path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("locked by another process", e.Message, StringComparison.Ordinal);
+        holder.Close();
+        Assert.Empty(store.ListDomains());
+    }
+
+    [Fact]
+    public void Given_a_file_that_is_not_a_database_When_the_store_reads_it_Then_it_fails_saying_the_file_is_corrupt()
+    {
+        var path = Path.Combine(_dir.FullName, "state.db");
+        var store = new StateStore(path);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.WriteAllBytes(path, Enumerable.Repeat((byte)0x5a, 8192).ToArray());
+        File.Delete(path + "-wal");
+        File.Delete(path + "-shm");
+
+        var e = Assert.Throws<VirtlabException>(() => store.ListRuntime());
+
+        Assert.Equal(ErrorKind.StateUnavailable, e.Kind);
+        Assert.Contains("the file is corrupt", e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
