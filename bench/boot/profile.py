@@ -110,6 +110,7 @@ def main():
                                 first_answer = time.monotonic() - t0
                             if m.get("return") == latest:
                                 answered = time.monotonic() - t0
+        sock.settimeout(30)  # a lost reply must not leave QEMU running
         sock.sendall(b'{"execute":"guest-ping"}\n')
         while b"return" not in rbuf:
             rbuf += sock.recv(65536)
