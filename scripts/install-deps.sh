@@ -8,8 +8,8 @@ set -euo pipefail
 
 want_qemu_major=10
 packages_backports=(qemu-system-x86 qemu-utils)
-# gcc/libc6-dev/cpio/xz-utils/kmod/gzip: guest image build (guest/build-image.sh): static probe,
-# initramfs, vmlinux extraction from the bzImage, modinfo for module dependencies.
+# gcc/libc6-dev/cpio/xz-utils/kmod/gzip/lz4: guest image build (guest/build-image.sh): static probe,
+# initramfs (lz4), vmlinux extraction from the bzImage, modinfo for module dependencies.
 # libglib2.0-0 .. libudev1: the shared libraries the guest's qemu-ga (bookworm-backports) is
 # linked against; the image build copies them from the host (QEMU itself pulls them in too).
 # chromium, fonts-liberation2: the lab's report test opens report.html in headless Chromium (driven by
@@ -17,7 +17,7 @@ packages_backports=(qemu-system-x86 qemu-utils)
 # metrics, which the report's plots are laid out with.
 # etcd-server: the cluster tests start their own etcd members (3.4) on free 127.0.0.1 ports (docs/CLUSTER.md). Where
 # the package's own service starts (systemd), it listens on 2379, which nothing of Virtlab's uses: it is left alone.
-packages_stable=(gcc libc6-dev zlib1g-dev cpio xz-utils kmod gzip iproute2 iputils-ping procps
+packages_stable=(gcc libc6-dev zlib1g-dev cpio xz-utils kmod gzip lz4 iproute2 iputils-ping procps
                  libglib2.0-0 libpcre2-8-0 libnuma1 liburing2 libudev1
                  chromium fonts-liberation2 etcd-server)
 

@@ -6,6 +6,10 @@ namespace Virtlab.Bench;
 /// <summary>QEMU started by hand, the peer: no manager, just an argv and a guest-agent socket.</summary>
 internal static class BareQemu
 {
+    /// <summary>The peer's kernel command line: the one it always had (console and the image's name key), none of
+    /// Virtlab's boot options, so that only the manager side changes.</summary>
+    public static string Cmdline(string name) => $"console=ttyS0 loglevel=4 virtlab.name={name}";
+
     /// <summary>Starts QEMU with the given kernel, waits for guest-ping, returns the seconds it took, and kills QEMU.</summary>
     public static async Task<double> BootToAgentAsync(string qemu, string kernel, string initrd, string name)
     {
@@ -16,7 +20,7 @@ internal static class BareQemu
         {
             "-name", name, "-machine", "pc", "-accel", "tcg", "-cpu", "qemu64", "-m", "256", "-smp", "1,maxcpus=4",
             "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-            "-kernel", kernel, "-initrd", initrd, "-append", $"console=ttyS0 loglevel=4 virtlab.name={name}",
+            "-kernel", kernel, "-initrd", initrd, "-append", Cmdline(name),
             "-chardev", $"file,id=serial0,path={dir}/console.log", "-serial", "chardev:serial0",
             "-device", "virtio-serial-pci,id=virtio-serial0",
             "-chardev", $"socket,id=qga0,path={qga},server=on,wait=off",

@@ -79,7 +79,7 @@ public sealed class QemuCommandLineTests
     [Fact]
     public void Given_a_user_cmdline_with_the_default_image_then_it_is_appended_to_virtlabs_own() =>
         Assert.Equal(
-            "console=ttyS0 loglevel=4 virtlab.name=t1 virtlab.agent=off",
+            "console=ttyS0 loglevel=4 cryptomgr.notests initcall_blacklist=init_kprobe_trace no_timer_check virtlab.name=t1 virtlab.agent=off",
             QemuCommandLine.Build("/q", Basic with { Os = new OsDefinition { Cmdline = "virtlab.agent=off" } }, Tcg, Image, Run)
                 .SkipWhile(a => a != "-append").ElementAt(1));
 

@@ -13,10 +13,18 @@ namespace Virtlab.Engine.Qemu;
 /// </summary>
 public static class QemuCommandLine
 {
+    /// <summary>
+    /// Kernel options that shorten the boot to the agent under TCG without changing what the guest can do
+    /// (measured with bench/boot/profile.py, docs/PERFORMANCE.md): no self-tests of every crypto algorithm
+    /// (<c>cryptomgr.notests</c>), no kprobe-events tracefs set-up (<c>init_kprobe_trace</c>), and no check that the
+    /// timer interrupt ticks (<c>no_timer_check</c>: QEMU's PIT and IO-APIC do).
+    /// </summary>
+    public const string FastBootKernelOptions = "cryptomgr.notests initcall_blacklist=init_kprobe_trace no_timer_check";
+
     /// <summary>The kernel command line Virtlab's default image expects (see docs/GUEST-IMAGE.md).</summary>
     public static string DefaultKernelCmdline(DomainDefinition def)
     {
-        var cmdline = $"console=ttyS0 loglevel=4 virtlab.name={def.Name}";
+        var cmdline = $"console=ttyS0 loglevel=4 {FastBootKernelOptions} virtlab.name={def.Name}";
         if (def.MaxMemoryKiB is not null)
         {
             // The hot-plug range lies above 4 GiB, so Linux would reserve 64 MiB of SWIOTLB bounce buffers for
