@@ -338,8 +338,8 @@ public sealed class ClusterService(
             .OrderBy(h => h.HostId, StringComparer.Ordinal)
             .ToList();
 
-    private static PeerClient Peer(LeaseKeeper keeper, ClusterHostRecord host) =>
-        new(VirtlabUri.Parse(host.Address ?? throw NoAddress(host.HostId)), keeper.ClusterToken ?? string.Empty);
+    private PeerClient Peer(LeaseKeeper keeper, ClusterHostRecord host) =>
+        new(VirtlabUri.Parse(host.Address ?? throw NoAddress(host.HostId)), keeper.ClusterToken ?? string.Empty, context.PeerTls.Value);
 
     private static VirtlabException NoAddress(string hostId) =>
         new(ErrorKind.Unsupported, $"host {hostId} has no address other hosts can reach: start its daemon with 'virtlab daemon start --listen HOST:PORT'");
