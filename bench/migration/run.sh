@@ -135,7 +135,9 @@ for n in 1 2; do
   lv_admin "$n" daemon-log-filters "1:qemu.qemu_monitor" >/dev/null
   lv_admin "$n" daemon-log-outputs "1:file:$work/lv$n-mon.log" >/dev/null
   log_restore+=("$n")
-  vl "$n" daemon start --listen "127.0.0.1:${vl_ports[$n]}" >/dev/null
+  # Host 1 makes the CA (in its home) on its first --listen; host 2 issues its certificate from it (docs/SECURITY.md).
+  tls=(); [ "$n" = 2 ] && tls=(--tls-dir "$work/vl1/ca")
+  vl "$n" daemon start --listen "127.0.0.1:${vl_ports[$n]}" "${tls[@]}" >/dev/null
 done
 
 vl 1 create "$vm" --vcpus 2 --memory 256M --network "bridge=$bridge,ip=$vl_ip/24" --wait-agent=120 >/dev/null
