@@ -12,6 +12,7 @@
 #   VIRTLAB_BUILD=head (default: build the committed HEAD into the work dir), tree (this checkout's ./virtlab),
 #                 or a directory holding cli/ and daemon/ from an earlier build
 #   OUT        the report (default bench/migration/last-run.md)
+#   TLS=1      Virtlab's stream over TLS (its default); without it --no-tls, like libvirt's plain qemu+tcp peer
 #
 # Needs root (bridge, taps, ping -i 0.01). Creates bridge vlb0 (10.79.0.1/24, scripts/labnet.sh) and removes it.
 set -euo pipefail
@@ -178,6 +179,8 @@ migrate_once() {
     local args=(migrate "$vm" "virtlab+tcp://127.0.0.1:${vl_ports[$dst]}" --live --token-file "$work/vl$dst/token"
                 --timeout "$migrate_timeout" --timeout-action abort --json)
     [ "$mode" = m ] && args+=(--measure)
+    # libvirt's peer migrates over plain TCP (qemu+tcp, no --tls): so does Virtlab here, unless TLS=1 (bench/tls measures TLS).
+    [ "${TLS:-0}" = 1 ] || args+=(--no-tls)
     t0=$(now); vl "$src" "${args[@]}" >"$work/out.json" 2>"$work/err" || rc=$?; t1=$(now)
   else
     local lines dlines
