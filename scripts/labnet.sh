@@ -12,7 +12,7 @@
 #     └─ veth vlab-h2 ──▶ netns vlab-h2: eth0 on its own bridge vlab0, 10.77.0.12/24  (Virtlab host 2)
 #
 # Start a daemon on host N with `scripts/labnet.sh exec N ./virtlab daemon start --listen 10.77.0.1N:PORT` (its
-# $VIRTLAB_HOME as usual); its guests' taps join that host's vlab0, so a guest with
+# $VIRTLAB_HOME as usual; hosts after the first add `--tls-dir HOST1_HOME/ca` to share its CA, docs/SECURITY.md); its guests' taps join that host's vlab0, so a guest with
 # `--network bridge=vlab0,ip=10.77.0.100/24` is reachable from this machine and from every host, and keeps its
 # address when it migrates between hosts: a real second machine is then only a different address.
 # With --hosts 0 only the bridge on this machine is made (one Virtlab host, no namespaces).

@@ -12,6 +12,7 @@
 #   VIRTLAB_BUILD=head (default: build the committed HEAD into the work dir), tree (this checkout's ./virtlab),
 #                 or a directory holding cli/ and daemon/ from an earlier build
 #   OUT        the report (default bench/migration/last-run.md)
+#   TLS=1      Virtlab's stream over TLS (its default); without it --no-tls, like libvirt's plain qemu+tcp peer
 #
 # Needs root (bridge, taps, ping -i 0.01). Creates bridge vlb0 (10.79.0.1/24, scripts/labnet.sh) and removes it.
 set -euo pipefail
@@ -135,7 +136,9 @@ for n in 1 2; do
   lv_admin "$n" daemon-log-filters "1:qemu.qemu_monitor" >/dev/null
   lv_admin "$n" daemon-log-outputs "1:file:$work/lv$n-mon.log" >/dev/null
   log_restore+=("$n")
-  vl "$n" daemon start --listen "127.0.0.1:${vl_ports[$n]}" >/dev/null
+  # Host 1 makes the CA (in its home) on its first --listen; host 2 issues its certificate from it (docs/SECURITY.md).
+  tls=(); [ "$n" = 2 ] && tls=(--tls-dir "$work/vl1/ca")
+  vl "$n" daemon start --listen "127.0.0.1:${vl_ports[$n]}" "${tls[@]}" >/dev/null
 done
 
 vl 1 create "$vm" --vcpus 2 --memory 256M --network "bridge=$bridge,ip=$vl_ip/24" --wait-agent=120 >/dev/null
@@ -176,6 +179,8 @@ migrate_once() {
     local args=(migrate "$vm" "virtlab+tcp://127.0.0.1:${vl_ports[$dst]}" --live --token-file "$work/vl$dst/token"
                 --timeout "$migrate_timeout" --timeout-action abort --json)
     [ "$mode" = m ] && args+=(--measure)
+    # libvirt's peer migrates over plain TCP (qemu+tcp, no --tls): so does Virtlab here, unless TLS=1 (bench/tls measures TLS).
+    [ "${TLS:-0}" = 1 ] || args+=(--no-tls)
     t0=$(now); vl "$src" "${args[@]}" >"$work/out.json" 2>"$work/err" || rc=$?; t1=$(now)
   else
     local lines dlines

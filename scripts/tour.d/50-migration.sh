@@ -35,7 +35,8 @@ trap 'lab_cleanup; cleanup' EXIT
 section "Two Virtlab hosts on a lab network, each in its own network namespace"
 scripts/labnet.sh up --hosts 2 "${lab[@]}"
 VIRTLAB_HOME=$h1_home scripts/labnet.sh exec "${lab[@]}" 1 ./virtlab daemon start --listen 10.77.7.11:16600
-VIRTLAB_HOME=$h2_home scripts/labnet.sh exec "${lab[@]}" 2 ./virtlab daemon start --listen 10.77.7.12:16600
+# Host 2 takes host 1's CA (made on host 1's first --listen): the hosts' mutual TLS needs one CA (docs/SECURITY.md).
+VIRTLAB_HOME=$h2_home scripts/labnet.sh exec "${lab[@]}" 2 ./virtlab daemon start --listen 10.77.7.12:16600 --tls-dir "$h1_home/ca"
 vlh 1 create "$mig" --vcpus 2 --memory 256M --network bridge=vltour0,ip=$mig_ip/24 --wait-agent
 printf '%s$ ping -c 3 -i 0.2 %s%s\n' "$bold" "$mig_ip" "$off"; ping -c 3 -i 0.2 "$mig_ip" | tail -2
 

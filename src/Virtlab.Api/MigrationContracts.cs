@@ -18,7 +18,8 @@ public sealed record MigrateRequest(
     bool Measure = false,
     bool PostcopyAfterPrecopy = false,
     bool Force = false,
-    int? VerifyMiB = null);
+    int? VerifyMiB = null,
+    bool NoTls = false);
 
 /// <summary>What a finished migration reports.</summary>
 public sealed record MigrateResult(
@@ -32,7 +33,8 @@ public sealed record MigrateResult(
     PingReport? Ping = null,
     ConvergenceReport? Convergence = null,
     IReadOnlyList<SteeringDecision>? Steps = null,
-    IntegrityReport? Integrity = null);
+    IntegrityReport? Integrity = null,
+    string? Transport = null);
 
 /// <summary>The guest's wall clock minus the host's: on the source before migrating, on the destination
 /// right after the switch-over (before the correction) and after the correction.</summary>
@@ -84,14 +86,15 @@ public sealed record JobInfo(
     string? Peer = null,
     DateTimeOffset? FinishedAt = null);
 
-/// <summary>Source daemon → destination daemon: prepare an incoming VM from this definition.</summary>
-public sealed record IncomingRequest(string DefinitionJson, string SourceQemuVersion, HostCpuInfo SourceCpu, bool Postcopy = false, LiveDevices? Devices = null);
+/// <summary>Source daemon → destination daemon: prepare an incoming VM from this definition.
+/// <c>Tls</c>: the destination's QEMU takes the stream only over TLS (tls-creds-x509, endpoint=server, verify-peer).</summary>
+public sealed record IncomingRequest(string DefinitionJson, string SourceQemuVersion, HostCpuInfo SourceCpu, bool Postcopy = false, LiveDevices? Devices = null, bool Tls = false);
 
 /// <summary>
 /// Destination → source: where its incoming QEMU listens (a QEMU migration URI), and the destination's host id when it
-/// is in a cluster (the switch-over hands the VM's ownership to that host).
+/// is in a cluster (the switch-over hands the VM's ownership to that host), and the <c>tls-creds</c> its QEMU reports.
 /// </summary>
-public sealed record IncomingReply(string Name, string MigrationUri, int Pid, string? ClusterHost = null);
+public sealed record IncomingReply(string Name, string MigrationUri, int Pid, string? ClusterHost = null, string? TlsCreds = null);
 
 /// <summary>Source → destination after QEMU reported completed: wait for RESUME, check the agent, fix the clock.</summary>
 public sealed record IncomingFinishRequest(JobInfo Job, int AgentTimeoutSeconds = 60, bool Measure = false, bool Verify = false);

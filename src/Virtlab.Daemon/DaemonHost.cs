@@ -1,4 +1,7 @@
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Virtlab.Engine.Peers;
 using Virtlab.Engine.Accel;
 using Virtlab.Engine.Host;
 using Virtlab.Engine.Store;
@@ -34,7 +37,21 @@ public static class DaemonHost
 
         File.Delete(paths.DaemonSocket);
         var listen = ListenOption(args);
-        var token = DaemonToken.LoadOrCreate(Path.Combine(paths.Home, "token"));
+        var tlsDir = TlsDirOption(args);
+        var token = PeerToken.LoadOrCreate(Path.Combine(paths.Home, "token"));
+        PeerCredentials? tls = null;
+        if (listen is not null)
+        {
+            try
+            {
+                tls = PeerCredentials.Prepare(paths.Home, tlsDir, [listen.Address]);
+            }
+            catch (Exception e) when (e is VirtlabException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                await Console.Error.WriteLineAsync($"virtlabd: cannot start: TLS certificates: {e.Message}").ConfigureAwait(false);
+                return 4;
+            }
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -50,7 +67,11 @@ public static class DaemonHost
             k.ListenUnixSocket(paths.DaemonSocket, o => o.Protocols = HttpProtocols.Http1);
             if (listen is not null)
             {
-                k.Listen(listen, o => o.Protocols = HttpProtocols.Http1);
+                k.Listen(listen, o =>
+                {
+                    o.Protocols = HttpProtocols.Http1;
+                    o.UseHttps(MutualTls(tls!));
+                });
             }
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Virtlab.Api.ApiJsonContext.Default));
@@ -69,6 +90,12 @@ public static class DaemonHost
                 Address = listen is null ? null : $"virtlab+tcp://{listen}",
                 FenceAgent = Environment.ProcessPath is { } self ? [self, "--fence-agent", Path.Combine(paths.Home, "fence-agent.log")] : null,
             });
+        manager.Context.PeerTls = tls is not null ? new Lazy<PeerCredentials>(tls) : new Lazy<PeerCredentials>(() => PeerCredentials.Prepare(paths.Home, tlsDir, []), LazyThreadSafetyMode.PublicationOnly);
+        if (tls is not null)
+        {
+            log.LogInformation("TLS: CA {Ca} from {CaDir}; host certificate {Subject} in {Dir}{Issued}", tls.Ca.Subject, tls.CaDirectory, tls.Host.Subject, tls.Directory, tls.Issued ? " (issued now)" : string.Empty);
+        }
+
         var adopted = await manager.StartAsync(CancellationToken.None).ConfigureAwait(false);
         if (adopted.Count > 0)
         {
@@ -93,7 +120,7 @@ public static class DaemonHost
 
         File.SetUnixFileMode(paths.DaemonSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(paths.DaemonPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
-        log.LogInformation("virtlabd {Pid} listening on {Socket}{Tcp}", Environment.ProcessId, paths.DaemonSocket, listen is null ? string.Empty : $" and tcp {listen} (token in {paths.Home}/token)");
+        log.LogInformation("virtlabd {Pid} listening on {Socket}{Tcp}", Environment.ProcessId, paths.DaemonSocket, listen is null ? string.Empty : $" and tcp {listen} (TLS with client certificates from {tls!.CaDirectory}, then the token in {paths.Home}/token)");
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
 
@@ -104,7 +131,32 @@ public static class DaemonHost
         return 0;
     }
 
-    /// <summary><c>--listen HOST:PORT</c>: also serve the API on TCP (token required).</summary>
+    /// <summary>
+    /// The TCP listener's TLS: this host's certificate, and a client certificate required from every caller and
+    /// checked against the CA alone (no system roots): a caller without one is refused in the handshake, before HTTP.
+    /// </summary>
+    private static HttpsConnectionAdapterOptions MutualTls(PeerCredentials tls) => new()
+    {
+        ServerCertificate = tls.Host,
+        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+        CheckCertificateRevocation = false,
+        ClientCertificateValidation = (certificate, _, _) => tls.ClientProblem(certificate) is null,
+    };
+
+    /// <summary><c>--tls-dir DIR</c>, else <c>VIRTLAB_TLS_DIR</c>: the CA (ca-cert.pem, and ca-key.pem to issue this host's certificate, or this host's own certificates); null: <c>$VIRTLAB_HOME/ca</c>.</summary>
+    private static string? TlsDirOption(string[] args)
+    {
+        var i = Array.IndexOf(args, "--tls-dir");
+        if (i >= 0)
+        {
+            return i + 1 < args.Length && args[i + 1].Length > 0 ? args[i + 1] : throw new ArgumentException("--tls-dir needs a directory");
+        }
+
+        return Environment.GetEnvironmentVariable("VIRTLAB_TLS_DIR") is { Length: > 0 } env ? env : null;
+    }
+
+    /// <summary><c>--listen HOST:PORT</c>: also serve the API on TCP (mutual TLS, then the token).</summary>
     private static System.Net.IPEndPoint? ListenOption(string[] args)
     {
         var i = Array.IndexOf(args, "--listen");

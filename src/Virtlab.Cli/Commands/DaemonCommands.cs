@@ -9,10 +9,15 @@ internal static class DaemonCommands
     {
         var listen = new Option<string?>("--listen")
         {
-            Description = "also serve the API on TCP at HOST:PORT (e.g. 127.0.0.1:16600), for other Virtlab hosts; " +
-                "every TCP request must carry the token the daemon writes to $VIRTLAB_HOME/token",
+            Description = "also serve the API on TCP at HOST:PORT (e.g. 127.0.0.1:16600), for other Virtlab hosts: HTTPS with a client " +
+                "certificate required from the hosts' CA (made under $VIRTLAB_HOME/ca on first use, or --tls-dir), then the token the daemon writes to $VIRTLAB_HOME/token",
         };
-        var start = new Command("start", "start virtlabd for this $VIRTLAB_HOME (if it is not running)") { listen };
+        var tlsDir = new Option<string?>("--tls-dir")
+        {
+            Description = "the CA the hosts share (default: $VIRTLAB_TLS_DIR, else $VIRTLAB_HOME/ca): ca-cert.pem, and ca-key.pem for this host to issue " +
+                "its own certificate, or this host's server-cert.pem and server-key.pem (docs/SECURITY.md)",
+        };
+        var start = new Command("start", "start virtlabd for this $VIRTLAB_HOME (if it is not running)") { listen, tlsDir };
         start.Handle(async (p, client, ct) =>
         {
             var where = p.GetValue(listen);
@@ -29,10 +34,22 @@ internal static class DaemonCommands
                 }
             }
 
-            await client.EnsureRunningAsync(where is null ? [] : ["--listen", where], ct).ConfigureAwait(false);
+            var dir = p.GetValue(tlsDir);
+            if (dir is not null && !Directory.Exists(dir))
+            {
+                throw new CliException($"--tls-dir '{dir}' is not a directory: give the directory that holds the hosts' ca-cert.pem");
+            }
+
+            if (dir is not null && where is null)
+            {
+                throw new CliException("--tls-dir goes with --listen (a daemon without it calls other hosts with the CA in $VIRTLAB_TLS_DIR, else $VIRTLAB_HOME/ca)");
+            }
+
+            string[] args = where is null ? [] : dir is null ? ["--listen", where] : ["--listen", where, "--tls-dir", Path.GetFullPath(dir)];
+            await client.EnsureRunningAsync(args, ct).ConfigureAwait(false);
             var v = await client.GetAsync("v1/version", ApiJsonContext.Default.VersionInfo, ct).ConfigureAwait(false);
             Console.WriteLine($"virtlabd running, pid {v.DaemonPid}, home {v.Home}" +
-                (where is null ? string.Empty : $", listening on virtlab+tcp://{where} (token: {Path.Combine(v.Home, "token")})"));
+                (where is null ? string.Empty : $", listening on virtlab+tcp://{where} (TLS: {Path.Combine(v.Home, "tls")}; token: {Path.Combine(v.Home, "token")})"));
         });
 
         var stop = new Command("stop", "stop virtlabd; running VMs keep running and are re-attached by the next daemon");

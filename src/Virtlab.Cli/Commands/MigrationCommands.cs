@@ -28,10 +28,11 @@ internal static class MigrationCommands
         var tokenFile = new Option<string?>("--token-file") { Description = "a copy of the destination's $VIRTLAB_HOME/token" };
         var measure = new Option<bool>("--measure") { Description = "also measure downtime as the guest sees it (in-guest heartbeat) and from outside (ping every 10 ms, for a guest on a lab network), and keep progress samples" };
         var samples = new Option<string?>("--samples") { Description = "write the progress samples to FILE (.csv, with the ping trace in FILE.ping.csv; or .json, everything); implies --measure" };
+        var noTls = new Option<bool>("--no-tls") { Description = "send the guest's memory over plain TCP instead of TLS (the default: QEMU's tls-creds-x509 with the hosts' certificates); the API call stays TLS" };
         var json = CommandRunner.JsonOption();
         var cmd = new Command("migrate", "live-migrate a domain to another Virtlab host, with a progress display")
         {
-            name, dest, live, autoConverge, xbzrle, maxDowntime, bandwidth, timeout, timeoutAction, postcopy, postcopyAfter, force, verify, tokenFile, measure, samples, json,
+            name, dest, live, autoConverge, xbzrle, maxDowntime, bandwidth, timeout, timeoutAction, postcopy, postcopyAfter, force, verify, tokenFile, measure, samples, noTls, json,
         };
         cmd.Handle(async (p, client, ct) =>
         {
@@ -61,7 +62,8 @@ internal static class MigrationCommands
                 Measure: p.GetValue(measure) || samplesFile is not null,
                 PostcopyAfterPrecopy: p.GetValue(postcopyAfter),
                 Force: p.GetValue(force),
-                VerifyMiB: p.GetResult(verify) is null ? null : ParseMiB(p.GetValue(verify)));
+                VerifyMiB: p.GetResult(verify) is null ? null : ParseMiB(p.GetValue(verify)),
+                NoTls: p.GetValue(noTls));
             if (!request.Live)
             {
                 throw new CliException("only live migration is implemented: add --live");
@@ -205,6 +207,11 @@ internal static class MigrationCommands
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"Migration: [100 %] '{r.Name}' now runs on {r.Destination}\n");
         sb.Append(CultureInfo.InvariantCulture, $"total time {j.TimeElapsedMs} ms, downtime {j.DowntimeMs} ms, setup {j.SetupTimeMs} ms, transferred {JobFormat.Bytes(j.MemoryProcessed ?? 0)}, throughput {j.MemoryBandwidthMbps:0.0} mbps, iterations {j.Iteration}\n");
+        if (r.Transport is { } transport)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"stream: {transport}\n");
+        }
+
         sb.Append(r.AgentAnswered ? "guest agent answers on the destination\n" : "WARNING: the guest agent does not answer on the destination\n");
         if (r.Clock is { } c)
         {

@@ -19,9 +19,9 @@ internal static class ClusterHosts
         hosts.SingleOrDefault(h => h.HostId == hostId)
             ?? throw new VirtlabException(ErrorKind.NotFound, $"{what}: no live host of that id in the cluster (live: {string.Join(", ", hosts.Select(h => h.HostId))}); 'virtlab cluster status' lists them");
 
-    /// <summary>A client for that host's TCP API with the cluster token.</summary>
-    public static PeerClient Peer(LeaseKeeper keeper, ClusterHostRecord host) =>
-        new(VirtlabUri.Parse(host.Address ?? throw NoAddress(host.HostId)), keeper.ClusterToken ?? string.Empty);
+    /// <summary>A client for that host's TCP API: this host's certificate (mutual TLS) and the cluster token.</summary>
+    public static PeerClient Peer(LeaseKeeper keeper, ClusterHostRecord host, PeerCredentials tls) =>
+        new(VirtlabUri.Parse(host.Address ?? throw NoAddress(host.HostId)), keeper.ClusterToken ?? string.Empty, tls);
 
     public static VirtlabException NoAddress(string hostId) =>
         new(ErrorKind.Unsupported, $"host {hostId} has no address other hosts can reach: start its daemon with 'virtlab daemon start --listen HOST:PORT'");

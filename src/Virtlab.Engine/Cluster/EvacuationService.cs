@@ -29,7 +29,7 @@ public sealed class EvacuationService(
         var hosts = await ClusterHosts.LiveAsync(keeper, cancellationToken).ConfigureAwait(false);
         if (hostId != keeper.Membership.HostId)
         {
-            using var remote = ClusterHosts.Peer(keeper, ClusterHosts.Find(hosts, hostId, $"host evacuate {hostId}"));
+            using var remote = ClusterHosts.Peer(keeper, ClusterHosts.Find(hosts, hostId, $"host evacuate {hostId}"), context.PeerTls.Value);
             return await remote.EvacuateAsync(hostId, req, cancellationToken).ConfigureAwait(false);
         }
 
@@ -76,7 +76,7 @@ public sealed class EvacuationService(
         if (hostId != keeper.Membership.HostId)
         {
             var hosts = await ClusterHosts.LiveAsync(keeper, cancellationToken).ConfigureAwait(false);
-            using var remote = ClusterHosts.Peer(keeper, ClusterHosts.Find(hosts, hostId, $"host evacuate {hostId}"));
+            using var remote = ClusterHosts.Peer(keeper, ClusterHosts.Find(hosts, hostId, $"host evacuate {hostId}"), context.PeerTls.Value);
             return await remote.EvacuationAsync(hostId, cancellationToken).ConfigureAwait(false);
         }
 

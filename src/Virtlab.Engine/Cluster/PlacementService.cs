@@ -37,7 +37,7 @@ public sealed class PlacementService(
             return null;
         }
 
-        using var peer = ClusterHosts.Peer(keeper, host);
+        using var peer = ClusterHosts.Peer(keeper, host, context.PeerTls.Value);
         context.Log?.Invoke($"cluster: '{def.Name}' placed on host {host.HostId} ({peer.Uri})");
         return await peer.CreateAsync(req with { Cluster = false, Host = null }, cancellationToken).ConfigureAwait(false);
     }
@@ -73,7 +73,7 @@ public sealed class PlacementService(
         }
         else
         {
-            using var peer = ClusterHosts.Peer(keeper, host);
+            using var peer = ClusterHosts.Peer(keeper, host, context.PeerTls.Value);
             summary = await peer.DefineAsync(req with { Cluster = false, Host = null }, cancellationToken).ConfigureAwait(false);
         }
 

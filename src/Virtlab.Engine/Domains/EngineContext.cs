@@ -25,6 +25,7 @@ public sealed class EngineContext
         _qemu = new Lazy<QemuBinary>(qemu ?? QemuBinary.Locate);
         Domains = new DomainRegistry(store, log);
         CpuCaps = new CpuCapsCache(this);
+        PeerTls = new Lazy<Peers.PeerCredentials>(() => Peers.PeerCredentials.Prepare(paths.Home, Environment.GetEnvironmentVariable("VIRTLAB_TLS_DIR"), []), LazyThreadSafetyMode.PublicationOnly);
     }
 
     public VirtlabPaths Paths { get; }
@@ -42,6 +43,12 @@ public sealed class EngineContext
     public CpuCapsCache CpuCaps { get; }
 
     public Action<string>? Log { get; }
+
+    /// <summary>
+    /// This host's TLS certificates for calling other hosts and for the migration stream (made on first use; the
+    /// daemon sets the ones its --listen and --tls-dir call for).
+    /// </summary>
+    public Lazy<Peers.PeerCredentials> PeerTls { get; set; }
 
     /// <summary>Who may run a VM: this host alone, until the composition root gives the cluster's answer.</summary>
     public IVmOwnership Ownership { get; set; } = SingleHostOwnership.Instance;

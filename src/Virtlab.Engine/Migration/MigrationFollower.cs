@@ -12,7 +12,8 @@ namespace Virtlab.Engine.Migration;
 /// </summary>
 internal sealed class MigrationFollower(MigrationOptions options, JobRecords jobs, Func<IVmOwnership> ownership, Action<string>? log)
 {
-    public static async Task ConfigureAsync(QmpClient qmp, MigrateRequest r, ConvergencePlan? plan, CancellationToken cancellationToken)
+    /// <summary>Capabilities and parameters before <c>migrate</c>; <paramref name="tlsCreds"/> null: plain TCP (tls-creds cleared).</summary>
+    public static async Task ConfigureAsync(QmpClient qmp, MigrateRequest r, ConvergencePlan? plan, string? tlsCreds, string? tlsHostname, CancellationToken cancellationToken)
     {
         await qmp.MigrateSetCapabilitiesAsync(
             new Dictionary<string, bool>
@@ -41,6 +42,7 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
             parameters["xbzrle-cache-size"] = cache;
         }
 
+        MigrationTls.SetParameters(parameters, tlsCreds, tlsHostname);
         if (plan is { ThrottleInitial: > 0 })
         {
             parameters["cpu-throttle-initial"] = plan.ThrottleInitial;

@@ -77,9 +77,10 @@ public sealed class MigrationInService
                     await domain.Qmp.MigrateSetCapabilitiesAsync(new Dictionary<string, bool> { ["postcopy-ram"] = true }, cancellationToken).ConfigureAwait(false);
                 }
 
+                var creds = request.Tls ? await MigrationTls.ListenWithAsync(domain.Qmp, _context.PeerTls.Value.Directory, cancellationToken).ConfigureAwait(false) : null;
                 var uri = await IncomingChecks.ListenAsync(domain, _options.ListenAddress, cancellationToken).ConfigureAwait(false);
-                _context.Log?.Invoke($"incoming '{def.Name}': QEMU pid {domain.Process.Pid} waits on {uri}");
-                return new IncomingReply(def.Name, uri, domain.Process.Pid, _context.Ownership.HostId);
+                _context.Log?.Invoke($"incoming '{def.Name}': QEMU pid {domain.Process.Pid} waits on {uri}{(creds is null ? " (plain TCP)" : $" (TLS, tls-creds {creds})")}");
+                return new IncomingReply(def.Name, uri, domain.Process.Pid, _context.Ownership.HostId, creds);
             }
             catch
             {

@@ -58,19 +58,20 @@ public sealed class MigrationOutService
         {
             _context.Qemu.EnsureSafeFor("migrate-tcg");
         }
-        using var peer = new PeerClient(destination, request.Token);
+        using var peer = new PeerClient(destination, request.Token, _context.PeerTls.Value);
         var wasPaused = domain.Paused;
         var convergence = await QmpCalls.CallAsync(domain, _ => _convergence.PlanAsync(domain, request, peer, cancellationToken)).ConfigureAwait(false);
         var effective = convergence?.Effective ?? request;
         var devices = await QmpCalls.CallAsync(domain, q => LiveDeviceReader.ReadAsync(q, cancellationToken)).ConfigureAwait(false);
         var incoming = await peer.PrepareIncomingAsync(
-            new IncomingRequest(DomainJson.Serialize(domain.Definition), _context.Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy, devices),
+            new IncomingRequest(DomainJson.Serialize(domain.Definition), _context.Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy, devices, Tls: !request.NoTls),
             cancellationToken).ConfigureAwait(false);
         _context.Log?.Invoke($"migrate '{name}': destination {destination} listens on {incoming.MigrationUri} (QEMU pid {incoming.Pid})");
 
         var migration = new OutgoingMigration(domain, destination.ToString())
         {
             DestinationHost = incoming.ClusterHost,
+            DestinationHostname = destination.Host,
             PostcopyAllowed = request.Postcopy,
             Plan = convergence?.Plan,
             Monitor = convergence is not { Plan: var plan } ? null : new ConvergenceMonitor(plan.QemuDowntimeLimitMs ?? convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy, plan.MaxThrottle),
@@ -166,7 +167,9 @@ public sealed class MigrationOutService
             }
 
             migration.SourceClockOffsetMs = await TrySourceClockOffsetAsync(domain, cancellationToken).ConfigureAwait(false);
-            await MigrationFollower.ConfigureAsync(domain.Qmp, effective, migration.Plan, cancellationToken).ConfigureAwait(false);
+            var creds = request.NoTls ? null : await MigrationTls.AddClientAsync(domain.Qmp, _context.PeerTls.Value.Directory, cancellationToken).ConfigureAwait(false);
+            await MigrationFollower.ConfigureAsync(domain.Qmp, effective, migration.Plan, creds, migration.DestinationHostname, cancellationToken).ConfigureAwait(false);
+            migration.Transport = MigrationTls.Describe(await MigrationTls.ReadCredsAsync(domain.Qmp, cancellationToken).ConfigureAwait(false), incoming.TlsCreds, migration.DestinationHostname);
             migration.Origin = System.Diagnostics.Stopwatch.GetTimestamp();
             await domain.Qmp.MigrateAsync(incoming.MigrationUri, cancellationToken).ConfigureAwait(false);
             return await _follower.FollowAsync(migration, effective, cancellationToken).ConfigureAwait(false);
@@ -234,7 +237,7 @@ public sealed class MigrationOutService
         var clock = finish.Clock is null ? null : finish.Clock with { SourceOffsetMs = migration.SourceClockOffsetMs };
         var ping = await StopPingerAsync(migration).ConfigureAwait(false);
         var report = plan is { } cr ? Judged(cr, migration, job, finish.GuestGap, ping) : null;
-        return new MigrateResult(name, migration.Peer, job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping, report, migration.Steps, finish.Integrity);
+        return new MigrateResult(name, migration.Peer, job, finish.AgentAnswered, clock, finish.GuestGap, migration.Samples, ping, report, migration.Steps, finish.Integrity, migration.Transport);
     }
 
     /// <summary>The limit is met when the longest stop the guest and the network saw (and QEMU's downtime) fits it.</summary>

@@ -75,7 +75,7 @@ internal sealed class MigrationSettler(EngineContext context, MigrationOptions o
             return false;
         }
 
-        using var peer = new PeerClient(VirtlabUri.Parse(record.Destination), record.Token);
+        using var peer = new PeerClient(VirtlabUri.Parse(record.Destination), record.Token, context.PeerTls.Value);
         if (info.Status == "completed")
         {
             var job = JobInfoMapper.FromQmp(info, record.Destination) with { FinishedAt = DateTimeOffset.UtcNow };

@@ -55,6 +55,12 @@ internal sealed class OutgoingMigration(DomainObject domain, string peer)
     /// <summary>The destination's host id in the cluster (null: not in one), from its incoming reply.</summary>
     public string? DestinationHost { get; init; }
 
+    /// <summary>The address the source dialled for the destination's API: QEMU's tls-hostname for the stream.</summary>
+    public string? DestinationHostname { get; init; }
+
+    /// <summary>How the memory stream travels (TLS or plain TCP), as both QEMUs reported it.</summary>
+    public string? Transport { get; set; }
+
     /// <summary>The VM's ownership went to the destination (the switch-over, or the start of post-copy).</summary>
     public bool HandedOver { get; private set; }
 

@@ -1,20 +1,43 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Serialization.Metadata;
 using Virtlab.Api;
 
 namespace Virtlab.Engine.Peers;
 
-/// <summary>A daemon's connection to another host's daemon over its TCP API (bearer token): migration, and the cluster's placement and evacuation.</summary>
+/// <summary>
+/// A daemon's connection to another host's daemon over its TCP API: mutual TLS (this host's certificate, and the
+/// peer's checked against the shared CA and the address dialled), then the bearer token. Used by migration, and by
+/// the cluster's placement and evacuation.
+/// </summary>
 public sealed class PeerClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly PeerCredentials _tls;
+    private string? _serverProblem;
 
-    public PeerClient(VirtlabUri uri, string token)
+    public PeerClient(VirtlabUri uri, string token, PeerCredentials tls)
     {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(tls);
         Uri = uri;
-        _http = new HttpClient { BaseAddress = uri.HttpBase, Timeout = TimeSpan.FromMinutes(5) };
+        _tls = tls;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ClientCertificates = [tls.Host],
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => tls.Host,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => CheckServer(certificate),
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = uri.HttpBase, Timeout = TimeSpan.FromMinutes(5) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
     }
 
@@ -90,10 +113,37 @@ public sealed class PeerClient : IDisposable
         {
             return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (_serverProblem is { } problem)
+        {
+            throw new VirtlabException(
+                ErrorKind.Unsupported,
+                $"refusing the destination {Uri} at the TLS handshake: {problem}. Hosts that call each other need certificates from one CA (--tls-dir / VIRTLAB_TLS_DIR, docs/SECURITY.md)",
+                e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError || e.InnerException is AuthenticationException or IOException)
+        {
+            throw new VirtlabException(
+                ErrorKind.Unsupported,
+                $"the destination {Uri} refused this host at the TLS handshake ({e.InnerException?.Message ?? e.Message}): it takes only clients with a certificate from its CA; " +
+                "hosts that call each other need certificates from one CA (--tls-dir / VIRTLAB_TLS_DIR, docs/SECURITY.md)",
+                e);
+        }
         catch (HttpRequestException e)
         {
             throw new VirtlabException(ErrorKind.Unsupported, $"cannot reach the destination {Uri} ({e.Message}): is its daemon started with 'virtlab daemon start --listen {Uri.Host}:{Uri.Port}'?", e);
         }
+    }
+
+    private bool CheckServer(X509Certificate? certificate)
+    {
+        if (certificate is not X509Certificate2 cert)
+        {
+            _serverProblem = "it sent no certificate";
+            return false;
+        }
+
+        _serverProblem = _tls.ServerProblem(cert, Uri.Host);
+        return _serverProblem is null;
     }
 
     private async Task EnsureSuccessAsync(HttpResponseMessage r, CancellationToken cancellationToken)

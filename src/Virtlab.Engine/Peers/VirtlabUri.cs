@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace Virtlab.Engine.Peers;
 
-/// <summary>A Virtlab host's address: <c>virtlab+tcp://HOST:PORT</c> (its daemon's <c>--listen</c>).</summary>
+/// <summary>A Virtlab host's address: <c>virtlab+tcp://HOST:PORT</c> (its daemon's <c>--listen</c>; the API there is HTTPS with client certificates).</summary>
 public sealed record VirtlabUri(string Host, int Port)
 {
     public const string Scheme = "virtlab+tcp";
 
-    public Uri HttpBase => new(string.Create(CultureInfo.InvariantCulture, $"http://{(Host.Contains(':') ? $"[{Host}]" : Host)}:{Port}/"));
+    public Uri HttpBase => new(string.Create(CultureInfo.InvariantCulture, $"https://{(Host.Contains(':') ? $"[{Host}]" : Host)}:{Port}/"));
 
     public static VirtlabUri Parse(string text)
     {

@@ -12,12 +12,21 @@ public sealed class VirtlabHost : IAsyncDisposable
 {
     private readonly HashSet<int> _qemuPids = [];
 
-    public VirtlabHost()
+    /// <summary>A host on the test run's shared CA (<see cref="TestPki"/>), or, with <paramref name="ownCa"/>, on a CA of its own
+    /// in $VIRTLAB_HOME/ca (a host the others do not trust).</summary>
+    public VirtlabHost(bool ownCa = false)
     {
         Home = Directory.CreateTempSubdirectory("vl-").FullName;
+        TlsDir = ownCa ? null : TestPki.SharedCaDir;
     }
 
     public string Home { get; }
+
+    /// <summary>VIRTLAB_TLS_DIR for this host's daemon: the shared test CA, or null (its own CA, made under its home).</summary>
+    public string? TlsDir { get; }
+
+    /// <summary>Where this host's CA is: the shared one, or its own.</summary>
+    public string CaDir => TlsDir ?? Path.Combine(Home, "ca");
 
     /// <summary>Set by <see cref="ListenAsync"/>: this host's virtlab+tcp:// address.</summary>
     public string? Uri { get; private set; }
@@ -48,7 +57,7 @@ public sealed class VirtlabHost : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
 
-        psi.Environment["VIRTLAB_HOME"] = Home;
+        SetEnvironment(psi);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
@@ -79,7 +88,7 @@ public sealed class VirtlabHost : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
 
-        psi.Environment["VIRTLAB_HOME"] = Home;
+        SetEnvironment(psi);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -96,6 +105,19 @@ public sealed class VirtlabHost : IAsyncDisposable
 
         var result = new CliResult(p.ExitCode, await stdout, await stderr);
         return result;
+    }
+
+    private void SetEnvironment(ProcessStartInfo psi)
+    {
+        psi.Environment["VIRTLAB_HOME"] = Home;
+        if (TlsDir is null)
+        {
+            psi.Environment.Remove("VIRTLAB_TLS_DIR");
+        }
+        else
+        {
+            psi.Environment["VIRTLAB_TLS_DIR"] = TlsDir;
+        }
     }
 
     /// <summary>Runs a command that must succeed; returns its stdout.</summary>
