@@ -171,17 +171,7 @@ public sealed class ClusterVmTests
         await using var c = new VirtlabHost();
         await using var lone = new VirtlabHost();
         var hosts = new[] { a, b, c };
-        foreach (var h in hosts)
-        {
-            await h.ListenAsync();
-        }
-
-        await FormClusterAsync(etcd, a, b, c);
-        var ids = new Dictionary<VirtlabHost, string>();
-        foreach (var h in hosts)
-        {
-            ids[h] = await HostIdAsync(h);
-        }
+        var ids = await FormListeningClusterAsync(etcd, hosts);
 
         // Bad placements: refused with what to do, before any QEMU starts.
         var unknown = await a.RunAsync(["create", "p0", "--host", "no-such-host", "--memory", "256M", .. Image]);
@@ -230,17 +220,7 @@ public sealed class ClusterVmTests
         await using var b = new VirtlabHost();
         await using var c = new VirtlabHost();
         var hosts = new[] { a, b, c };
-        foreach (var h in hosts)
-        {
-            await h.ListenAsync();
-        }
-
-        await FormClusterAsync(etcd, a, b, c);
-        var ids = new Dictionary<VirtlabHost, string>();
-        foreach (var h in hosts)
-        {
-            ids[h] = await HostIdAsync(h);
-        }
+        var ids = await FormListeningClusterAsync(etcd, hosts);
 
         // The CPU every host can run: cpu-baseline over the flags all three publish.
         var baseline = await b.OkAsync("cluster", "baseline");
@@ -401,6 +381,24 @@ public sealed class ClusterVmTests
         {
             await h.OkAsync("cluster", "join", "--etcd", etcd.Endpoints, "--lease-ttl", $"{Ttl}s");
         }
+    }
+
+    /// <summary>Every host listens on TCP (placement and evacuation call each other), the first inits, the rest join: their host ids.</summary>
+    private static async Task<Dictionary<VirtlabHost, string>> FormListeningClusterAsync(EtcdCluster etcd, VirtlabHost[] hosts)
+    {
+        foreach (var h in hosts)
+        {
+            await h.ListenAsync();
+        }
+
+        await FormClusterAsync(etcd, hosts[0], hosts[1..]);
+        var ids = new Dictionary<VirtlabHost, string>();
+        foreach (var h in hosts)
+        {
+            ids[h] = await HostIdAsync(h);
+        }
+
+        return ids;
     }
 
     private static async Task<string> HostIdAsync(VirtlabHost host) =>
