@@ -37,7 +37,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for n in 1 2; do vl "$n" daemon start --listen "127.0.0.1:${ports[$n]}" >/dev/null; done
+# Host 1 makes the CA on its first --listen; host 2 issues its certificate from it (the hosts' mutual TLS, docs/SECURITY.md).
+vl 1 daemon start --listen "127.0.0.1:${ports[1]}" >/dev/null
+vl 2 daemon start --listen "127.0.0.1:${ports[2]}" --tls-dir "$work/h1/ca" >/dev/null
 pid=$(cat "$work/h1/virtlabd.pid")
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
 # Every VM read once (dominfo, dommemstat: the monitor and the agent connection open) and the daemon left 2 s to settle.

@@ -32,7 +32,9 @@ internal sealed class LabHost : IAsyncDisposable
 
     public string Token { get; private set; } = string.Empty;
 
-    public static async Task<LabHost> StartAsync(int number, bool listen, CancellationToken ct)
+    /// <summary>Starts host <paramref name="number"/>'s daemon, listening on a free port when <paramref name="listen"/>,
+    /// with its TLS certificate issued from <paramref name="caDir"/> (null: the CA it makes under its home).</summary>
+    public static async Task<LabHost> StartAsync(int number, bool listen, string? caDir, CancellationToken ct)
     {
         var home = Directory.CreateTempSubdirectory($"vlab{number}-").FullName;
         File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -41,7 +43,7 @@ internal sealed class LabHost : IAsyncDisposable
         if (listen)
         {
             var port = FreePort();
-            args = ["--listen", $"127.0.0.1:{port}"];
+            args = caDir is null ? ["--listen", $"127.0.0.1:{port}"] : ["--listen", $"127.0.0.1:{port}", "--tls-dir", caDir];
             host.Uri = $"virtlab+tcp://127.0.0.1:{port}";
         }
 

@@ -37,9 +37,14 @@ internal sealed class LabSession(Scenario scenario, ILabProgress progress) : IAs
         }
 
         progress.Note($"starting {scenario.Hosts} lab host{(scenario.Hosts == 1 ? string.Empty : "s")}");
+        // Hosts that migrate to each other need one CA for their mutual TLS (docs/SECURITY.md): host 1 makes it on its
+        // first --listen (or takes VIRTLAB_TLS_DIR), and every other host issues its certificate from it.
+        string? caDir = null;
         for (var i = 1; i <= scenario.Hosts; i++)
         {
-            _hosts.Add(await LabHost.StartAsync(i, listen: scenario.Hosts > 1, ct).ConfigureAwait(false));
+            var host = await LabHost.StartAsync(i, listen: scenario.Hosts > 1, caDir, ct).ConfigureAwait(false);
+            _hosts.Add(host);
+            caDir ??= Environment.GetEnvironmentVariable("VIRTLAB_TLS_DIR") is { Length: > 0 } shared ? shared : Path.Combine(host.Home, "ca");
         }
 
         var models = await _hosts[0].Client.GetAsync("v1/cpu/models", ApiJsonContext.Default.CpuModelList, ct).ConfigureAwait(false);
