@@ -112,6 +112,31 @@ public sealed partial class LifecycleTests
     }
 
     [Fact]
+    public async Task A_daemon_killed_before_it_recorded_qemus_pid_leaves_a_vm_the_next_daemon_finds_by_the_pidfile()
+    {
+        Requirements.QemuAndImage();
+        await using var host = new VirtlabHost();
+        var pid = await host.CreateAsync("early");
+
+        // What a daemon killed between saving the record and spawning QEMU leaves: a record without the PID (0).
+        host.KillDaemon();
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.Home, "state.db")};Pooling=False"))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "UPDATE runtime SET pid = 0, pid_start_ticks = 0 WHERE name = 'early'";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+
+        await host.OkAsync("daemon", "start");
+
+        Assert.Matches(@"\d+\s+early\s+running", await host.OkAsync("list"));
+        Assert.Equal(pid, await host.QemuPidAsync("early"));
+        await host.OkAsync("destroy", "early");
+        Assert.False(VirtlabHost.ProcessAlive(pid), "destroy after re-attach by the pidfile left QEMU running");
+    }
+
+    [Fact]
     public async Task Dominfo_says_which_accelerator_runs_the_guest_and_why()
     {
         Requirements.QemuAndImage();

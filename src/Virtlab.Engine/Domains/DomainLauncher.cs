@@ -39,15 +39,36 @@ public sealed class DomainLauncher(EngineContext context)
 
         File.WriteAllText(Path.Combine(run.Directory, "qemu.argv"), string.Join('\n', argv) + "\n");
 
-        var process = ChildProcess.Spawn(argv, run.QemuLog);
+        // Recorded before QEMU exists (its PID not known yet: 0) and again with its PID right after the spawn: a daemon
+        // killed from here on leaves a QEMU the next daemon re-attaches (by the pidfile QEMU writes, when the PID was
+        // not recorded yet), never one that runs unrecorded (listed shut off, and started a second time).
         var startedAt = DateTimeOffset.UtcNow;
         var version = qemu.Version.ToString();
+        var record = new RuntimeRecord(def.Name, 0, 0, run.Directory, accel.Name, accel.Reason, version, startedAt);
+        try
+        {
+            context.Store.SaveRuntime(record);
+        }
+        catch (VirtlabException store) when (store.Kind == ErrorKind.StateUnavailable)
+        {
+            throw new VirtlabException(ErrorKind.StateUnavailable, $"'{def.Name}' was not started: {store.Message}; no QEMU was started", store);
+        }
+
+        ChildProcess process;
+        try
+        {
+            process = ChildProcess.Spawn(argv, run.QemuLog);
+        }
+        catch
+        {
+            ForgetRecord(def.Name);
+            throw;
+        }
+
         QmpClient qmp;
         try
         {
-            // Recorded before the monitor answers: a daemon killed from here on leaves a QEMU the next daemon
-            // re-attaches, never one that runs unrecorded (listed shut off, and started a second time).
-            context.Store.SaveRuntime(new RuntimeRecord(def.Name, process.Pid, process.StartTicks, run.Directory, accel.Name, accel.Reason, version, startedAt));
+            context.Store.SaveRuntime(record with { Pid = process.Pid, PidStartTicks = process.StartTicks });
             qmp = await ConnectQmpAsync(run, process, cancellationToken).ConfigureAwait(false);
             if (def.Interface is { } attached)
             {
