@@ -24,6 +24,17 @@ internal sealed class ErrorMapping(RequestDelegate next, ILogger<ErrorMapping> l
         {
             await WriteAsync(context, 400, new ErrorReply(nameof(ErrorKind.InvalidInput), "bad request body: " + e.Message, [])).ConfigureAwait(false);
         }
+        catch (Virtlab.Qmp.QmpException e)
+        {
+            // A QEMU monitor failure the engine did not word itself (QEMU died or hung under a call): still QEMU's error, not ours.
+            logger.LogWarning(e, "QMP error in {Path}", context.Request.Path);
+            await WriteAsync(context, 502, new ErrorReply(nameof(ErrorKind.QemuError), $"QEMU's monitor failed: {e.Message}: 'virtlab list' shows whether the VM still runs", [])).ConfigureAwait(false);
+        }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            logger.LogWarning(e, "disk full in {Path}", context.Request.Path);
+            await WriteAsync(context, 503, new ErrorReply(nameof(ErrorKind.StateUnavailable), $"this host could not write its state: {e.Message}: free space where the daemon keeps it ($VIRTLAB_HOME), then try again", [])).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
@@ -34,6 +45,10 @@ internal sealed class ErrorMapping(RequestDelegate next, ILogger<ErrorMapping> l
             await WriteAsync(context, 500, new ErrorReply(nameof(ErrorKind.Internal), $"internal error: {e.GetType().Name}: {e.Message} (see the daemon log)", [])).ConfigureAwait(false);
         }
     }
+
+    /// <summary>ENOSPC (28) or EDQUOT (122), as .NET reports them on Linux.</summary>
+    private static bool IsDiskFull(IOException e) =>
+        (e.HResult & 0xFFFF) is 28 or 122 or 112 || e.Message.Contains("No space left on device", StringComparison.Ordinal);
 
     private static int Status(ErrorKind kind) => kind switch
     {

@@ -82,4 +82,25 @@ public sealed class ConvergenceMonitorTests
         Assert.Equal(SteeringAction.StartPostcopy, steps[^1].Action);
         Assert.Contains("throttle at 90 % (its cap", steps[^1].Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_a_promised_limit_without_post_copy_and_the_throttle_at_its_cap_then_it_gives_up_instead_of_resending_for_ever()
+    {
+        var monitor = new ConvergenceMonitor(150, throttling: true, postcopyAllowed: false, maxThrottle: 90, promised: true);
+
+        var steps = Enumerable.Range(1, 4).Select(i => monitor.Observe(Pass(i, 60, throttle: 90))).ToList();
+
+        Assert.Equal(SteeringAction.GiveUp, steps[^1].Action);
+        Assert.Contains("cap of 90 %", steps[^1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_promised_limit_and_the_throttle_below_its_cap_then_it_does_not_give_up_yet()
+    {
+        var monitor = new ConvergenceMonitor(150, throttling: true, postcopyAllowed: false, maxThrottle: 90, promised: true);
+
+        var steps = Enumerable.Range(1, 20).Select(i => monitor.Observe(Pass(i, 60, throttle: 50))).ToList();
+
+        Assert.DoesNotContain(steps, s => s.Action == SteeringAction.GiveUp);
+    }
 }

@@ -212,10 +212,13 @@ public sealed class LeaseKeeper : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is VirtlabException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                _context.Log?.Invoke($"cluster: keep-alive step failed: {e.Message}");
-                _state = Lease is null ? $"not registered: {e.Message}" : _state;
+                // Whatever a step throws (a client library's own exception, a step cut off by its bound), the loop goes
+                // on: a loop that died would leave this host unregistered for good while its state still said "registering".
+                _context.Log?.Invoke($"cluster: keep-alive step failed ({e.GetType().Name}): {e.Message}");
+                _state = Lease is null ? $"not registered: {e.Message}; trying again every {interval.TotalSeconds:0.#} s" : _state;
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -224,13 +227,22 @@ public sealed class LeaseKeeper : IAsyncDisposable
     {
         if (Lease is not { } lease)
         {
+            // One try is bounded as a whole (each call has its deadline, but a try makes several), so that a call that
+            // hangs past its deadline is cut off and the next try comes.
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(Ttl);
             try
             {
-                await RegisterAsync(cancellationToken).ConfigureAwait(false);
+                await RegisterAsync(bound.Token).ConfigureAwait(false);
             }
             catch (VirtlabException e)
             {
                 _state = $"not registered: etcd does not answer ({EtcdStore.ShortReason(e)}); trying again every {interval.TotalSeconds:0.#} s";
+            }
+            catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                _state = $"not registered: a try to register took longer than the {Membership.LeaseTtlSeconds} s TTL and was cut off; trying again every {interval.TotalSeconds:0.#} s";
+                _context.Log?.Invoke("cluster: " + _state);
             }
 
             return;

@@ -12,6 +12,9 @@ public enum SteeringAction
 
     /// <summary>migrate-start-postcopy.</summary>
     StartPostcopy,
+
+    /// <summary>migrate_cancel: nothing is left that could meet the limit (the guest keeps running here).</summary>
+    GiveUp,
 }
 
 /// <summary>One decision: the action, its parameter, and why, in words for the report.</summary>
@@ -22,10 +25,12 @@ public sealed record SteeringStep(SteeringAction Action, int Value, string Reaso
 /// still to send; when the last <see cref="Window"/> passes have not shrunk it by a tenth while QEMU's expected
 /// downtime still exceeds the limit, the plan was too optimistic: it makes the throttle climb faster, and once the
 /// throttle is at its cap (the plan's max-cpu-throttle: the largest whose stalls fit the limit, so the loop never
-/// climbs past it) or none is possible, it switches to post-copy if allowed. One step per
-/// <see cref="Window"/> passes, so each step is given time to work.
+/// climbs past it) or none is possible, it switches to post-copy if allowed. When post-copy is not allowed and the
+/// throttle is at its cap, pre-copy can only go on resending the same pages for ever: with <paramref name="promised"/>
+/// (a --max-downtime without --force) it gives up, and the migration is cancelled with the guest running here. One step
+/// per <see cref="Window"/> passes, so each step is given time to work.
 /// </summary>
-public sealed class ConvergenceMonitor(int downtimeLimitMs, bool throttling, bool postcopyAllowed, int maxThrottle = ConvergencePlanner.QemuMaxThrottle)
+public sealed class ConvergenceMonitor(int downtimeLimitMs, bool throttling, bool postcopyAllowed, int maxThrottle = ConvergencePlanner.QemuMaxThrottle, bool promised = false)
 {
     /// <summary>Passes without progress before the loop steps in.</summary>
     public const int Window = 3;
@@ -78,6 +83,11 @@ public sealed class ConvergenceMonitor(int downtimeLimitMs, bool throttling, boo
         {
             PostcopyStarted = true;
             return new(SteeringAction.StartPostcopy, 0, $"{why}{(throttling ? $", throttle at {throttle} % (its cap: more would stall the guest beyond the limit)" : string.Empty)}: switching to post-copy");
+        }
+
+        if (promised && (!throttling || throttle >= maxThrottle))
+        {
+            return new(SteeringAction.GiveUp, 0, $"{why}{(throttling ? $" with the throttle at its cap of {maxThrottle} % (more would stall the guest beyond the limit)" : " and no throttle is possible")}, and post-copy is not allowed");
         }
 
         return new(SteeringAction.None, 0, string.Empty);

@@ -20,7 +20,7 @@ public sealed class JobRecords(string directory)
 
     public OutgoingMigrationRecord? Outgoing(string name) => Read(name + ".outgoing.json", ApiJsonContext.Default.OutgoingMigrationRecord);
 
-    public void DeleteOutgoing(string name) => File.Delete(Path.Combine(directory, name + ".outgoing.json"));
+    public void DeleteOutgoing(string name) => Delete(name + ".outgoing.json");
 
     public void MarkIncoming(string name)
     {
@@ -30,14 +30,32 @@ public sealed class JobRecords(string directory)
 
     public bool IsIncoming(string name) => File.Exists(Path.Combine(directory, name + ".incoming"));
 
-    public void UnmarkIncoming(string name) => File.Delete(Path.Combine(directory, name + ".incoming"));
+    public void UnmarkIncoming(string name) => Delete(name + ".incoming");
+
+    /// <summary>Removes a record; one that was never written (nor its directory) is no error.</summary>
+    private void Delete(string file)
+    {
+        if (Directory.Exists(directory))
+        {
+            File.Delete(Path.Combine(directory, file));
+        }
+    }
 
     private void Write<T>(string file, T value, JsonTypeInfo<T> type)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, file);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(value, type));
-        File.Move(path + ".tmp", path, overwrite: true);
+        try
+        {
+            File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(value, type));
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // A full disk: no half-written file is left behind; the record keeps its previous content.
+            File.Delete(path + ".tmp");
+            throw;
+        }
     }
 
     private T? Read<T>(string file, JsonTypeInfo<T> type)

@@ -57,10 +57,18 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
         var deadline = r.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
         var cancelSent = false;
         TimeSpan? cancellingSince = null;
+        var transferred = -1L;
+        var progressAt = m.Elapsed;
         while (true)
         {
             var info = await m.Domain.Qmp.QueryMigrateAsync(CancellationToken.None).ConfigureAwait(false);
             m.Samples.Add(JobInfoMapper.Sample(info, m.Elapsed.TotalSeconds));
+            if (info.Ram?.Transferred is { } sent && sent != transferred)
+            {
+                transferred = sent;
+                progressAt = m.Elapsed;
+            }
+
             switch (info.Status)
             {
                 case "active":
@@ -75,11 +83,16 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
                     throw new VirtlabException(
                         ErrorKind.QemuError,
                         $"migration of '{name}' to {m.Peer} failed: {info.ErrorDesc ?? "QEMU gave no reason"}: the guest keeps running on this host; the destination's QEMU was removed");
+                case "cancelled" when m.GaveUp is { } gaveUp:
+                    throw new VirtlabException(
+                        ErrorKind.InvalidState,
+                        $"cannot promise --max-downtime {r.MaxDowntimeMs} ms for '{name}': {gaveUp}. The migration to {m.Peer} was cancelled: the guest keeps running on this host; the destination's QEMU was removed. Allow post-copy (--postcopy), raise --bandwidth or --max-downtime, lower the guest's load, or add --force to let pre-copy go on without a promise");
                 case "cancelled":
                     var why = m.StuckInSetup ? $"QEMU did not leave migration setup within {options.StuckTimeout.TotalSeconds:0} s"
+                        : m.Stalled ? $"the destination took no data for {options.StuckTimeout.TotalSeconds:0} s: its QEMU or its host does not answer"
                         : m.TimedOut ? $"it did not finish within --timeout {r.TimeoutSeconds} s" : m.AbortRequested ? "domjobabort" : "cancelled";
                     throw new VirtlabException(
-                        m.TimedOut || m.StuckInSetup ? ErrorKind.Timeout : ErrorKind.InvalidState,
+                        m.TimedOut || m.StuckInSetup || m.Stalled ? ErrorKind.Timeout : ErrorKind.InvalidState,
                         $"migration of '{name}' to {m.Peer} was cancelled ({why}): the guest keeps running on this host; the destination's QEMU was removed");
                 case "postcopy-paused":
                     throw new VirtlabException(ErrorKind.QemuError, PostcopyFailed(m, "the connection between the hosts broke during post-copy"));
@@ -106,9 +119,19 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
                 await m.Domain.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
+            if (!cancelSent && !m.PostcopyStarted && info.Status == "active" && m.Elapsed - progressAt > options.StuckTimeout)
+            {
+                // Not a byte more in StuckTimeout: the stream is blocked (a stopped destination QEMU, a dead link).
+                cancelSent = true;
+                m.Stalled = true;
+                log?.Invoke($"migrate '{name}': no data sent for {options.StuckTimeout.TotalSeconds:0} s, sending migrate_cancel");
+                await m.Domain.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
             if (!cancelSent && !m.PostcopyStarted)
             {
                 await SteerAsync(m, r, info, m.Elapsed.TotalSeconds).ConfigureAwait(false);
+                cancelSent = m.GaveUp is not null;
             }
 
             var timedOut = deadline is { } d && m.Elapsed > d;
@@ -151,6 +174,15 @@ internal sealed class MigrationFollower(MigrationOptions options, JobRecords job
 
         if (m.Monitor?.Observe(info) is not { Action: not SteeringAction.None } step)
         {
+            return;
+        }
+
+        if (step.Action == SteeringAction.GiveUp)
+        {
+            m.GaveUp = step.Reason;
+            m.Steps.Add(new SteeringDecision(seconds, "cancel", step.Reason));
+            log?.Invoke($"migrate '{m.Name}': {step.Reason}: sending migrate_cancel");
+            await m.Domain.Qmp.MigrateCancelAsync(CancellationToken.None).ConfigureAwait(false);
             return;
         }
 

@@ -63,9 +63,20 @@ public sealed class MigrationOutService
         var convergence = await QmpCalls.CallAsync(domain, _ => _convergence.PlanAsync(domain, request, peer, cancellationToken)).ConfigureAwait(false);
         var effective = convergence?.Effective ?? request;
         var devices = await QmpCalls.CallAsync(domain, q => LiveDeviceReader.ReadAsync(q, cancellationToken)).ConfigureAwait(false);
-        var incoming = await peer.PrepareIncomingAsync(
-            new IncomingRequest(DomainJson.Serialize(domain.Definition), _context.Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy, devices, Tls: !request.NoTls),
-            cancellationToken).ConfigureAwait(false);
+        RecordOutgoing(name, new OutgoingMigrationRecord(destination.ToString(), request.Token, wasPaused, DateTimeOffset.UtcNow));
+        IncomingReply incoming;
+        try
+        {
+            incoming = await peer.PrepareIncomingAsync(
+                new IncomingRequest(DomainJson.Serialize(domain.Definition), _context.Qemu.Version.ToString(), HostCpu.Read(), request.Postcopy, devices, Tls: !request.NoTls),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _jobs.DeleteOutgoing(name);
+            throw;
+        }
+
         _context.Log?.Invoke($"migrate '{name}': destination {destination} listens on {incoming.MigrationUri} (QEMU pid {incoming.Pid})");
 
         var migration = new OutgoingMigration(domain, destination.ToString())
@@ -74,7 +85,7 @@ public sealed class MigrationOutService
             DestinationHostname = destination.Host,
             PostcopyAllowed = request.Postcopy,
             Plan = convergence?.Plan,
-            Monitor = convergence is not { Plan: var plan } ? null : new ConvergenceMonitor(plan.QemuDowntimeLimitMs ?? convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy, plan.MaxThrottle),
+            Monitor = convergence is not { Plan: var plan } ? null : new ConvergenceMonitor(plan.QemuDowntimeLimitMs ?? convergence.Value.Report.DowntimeLimitMs, effective.AutoConverge, request.Postcopy, plan.MaxThrottle, promised: !request.Force),
         };
         try
         {
@@ -144,6 +155,29 @@ public sealed class MigrationOutService
         throw new VirtlabException(ErrorKind.InvalidState, $"domain '{name}' has no migration job running");
     }
 
+    /// <summary>
+    /// Before the destination starts anything: the outgoing record is written, and the state database proven to take
+    /// a write (it must, to forget the domain once the destination runs it). A full disk or a locked state.db refuses
+    /// the migration here, with nothing started, rather than leaving an incoming guest there or a stale definition here.
+    /// </summary>
+    private void RecordOutgoing(string name, OutgoingMigrationRecord record)
+    {
+        try
+        {
+            _context.Store.CheckWritable();
+            _jobs.SaveOutgoing(name, record);
+        }
+        catch (Exception e) when (e is VirtlabException { Kind: ErrorKind.StateUnavailable } or IOException or UnauthorizedAccessException)
+        {
+            _jobs.DeleteOutgoing(name);
+            throw new VirtlabException(
+                ErrorKind.StateUnavailable,
+                $"refusing to migrate '{name}': this host cannot record the migration ({e.Message}), and must, to forget the domain once the destination runs it. " +
+                $"Nothing was started: the guest keeps running here. Free space in {_context.Paths.Home} (or end what holds its state.db), then try again",
+                e);
+        }
+    }
+
     /// <summary>From the first parameter to QEMU's 'completed'; on any failure the guest is taken back here.</summary>
     private async Task<MigrationInfo> TransferAsync(
         OutgoingMigration migration, MigrateRequest request, MigrateRequest effective, IncomingReply incoming, PeerClient peer, bool wasPaused, CancellationToken cancellationToken)
@@ -151,7 +185,6 @@ public sealed class MigrationOutService
         var domain = migration.Domain;
         var name = domain.Name;
         _running.Add(migration);
-        _jobs.SaveOutgoing(name, new OutgoingMigrationRecord(migration.Peer, request.Token, wasPaused, DateTimeOffset.UtcNow));
         domain.Transition(DomainState.Migrating, "migrate");
         try
         {
@@ -174,7 +207,7 @@ public sealed class MigrationOutService
             await domain.Qmp.MigrateAsync(incoming.MigrationUri, cancellationToken).ConfigureAwait(false);
             return await _follower.FollowAsync(migration, effective, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is VirtlabException or QmpException or OperationCanceledException or Virtlab.Qga.GuestAgentException)
+        catch (Exception e) when (e is VirtlabException or QmpException or OperationCanceledException or Virtlab.Qga.GuestAgentException or ObjectDisposedException)
         {
             if (migration.PostcopyStarted)
             {
@@ -186,6 +219,15 @@ public sealed class MigrationOutService
             if (!await _recovery.RecoverAsync(migration, peer, wasPaused).ConfigureAwait(false))
             {
                 throw SettleLater(domain, migration.Peer, e);
+            }
+
+            if (domain.Process.HasExited)
+            {
+                throw new VirtlabException(
+                    ErrorKind.QemuError,
+                    $"QEMU of '{name}' exited during the migration to {migration.Peer} ({Process.ChildProcess.DescribeExit(await domain.Process.Exited.ConfigureAwait(false))}): the guest runs nowhere now; " +
+                    $"the destination's QEMU was removed and the definition is kept here: 'virtlab start {name}' boots it again",
+                    e);
             }
 
             if (e is VirtlabException)

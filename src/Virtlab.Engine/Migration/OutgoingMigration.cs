@@ -21,6 +21,12 @@ internal sealed class OutgoingMigration(DomainObject domain, string peer)
 
     public bool StuckInSetup { get; set; }
 
+    /// <summary>The stream stopped moving (no byte sent for the stuck timeout) and the follower cancelled it.</summary>
+    public bool Stalled { get; set; }
+
+    /// <summary>The closed loop cancelled the migration because nothing could meet --max-downtime any more: why.</summary>
+    public string? GaveUp { get; set; }
+
     /// <summary>Stopwatch ticks when <c>migrate</c> was sent: time zero of the samples and the ping trace.</summary>
     public long Origin { get; set; } = Stopwatch.GetTimestamp();
 

@@ -74,9 +74,12 @@ internal sealed class SourceRecovery(EngineContext context, JobRecords jobs)
                 context.Log?.Invoke($"migrate '{name}': source was '{status.Status}', resumed it");
             }
         }
-        catch (QmpException e)
+        catch (Exception e) when (e is QmpException or ObjectDisposedException)
         {
+            // QEMU died (its QMP connection closed, or the domain's exit handler already disposed it): wait for its exit
+            // to be seen, so that a dead QEMU is never marked running below.
             context.Log?.Invoke($"migrate '{name}': could not query/resume the source: {e.Message}");
+            await Task.WhenAny(m.Domain.Process.Exited, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         }
 
         var job = last is null
@@ -89,6 +92,12 @@ internal sealed class SourceRecovery(EngineContext context, JobRecords jobs)
 
         jobs.Save(name, job with { FinishedAt = DateTimeOffset.UtcNow });
         jobs.DeleteOutgoing(name);
+        if (m.Domain.Process.HasExited)
+        {
+            context.Log?.Invoke($"migrate '{name}': the source QEMU is gone; the domain is shut off here with its definition kept");
+            return true;
+        }
+
         m.Domain.Transition(wasPaused ? DomainState.Paused : DomainState.Running, "the migration did not complete");
         return true;
     }

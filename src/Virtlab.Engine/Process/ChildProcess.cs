@@ -33,6 +33,10 @@ public sealed class ChildProcess
 
     public bool HasExited => _exited.Task.IsCompleted;
 
+    /// <summary>An exit status of <see cref="Exited"/> in words: "killed by signal 9", "exit code 1", "exit status unknown".</summary>
+    public static string DescribeExit(int status) =>
+        status > 128 ? $"killed by signal {status - 128}" : status < 0 ? "exit status unknown" : $"exit code {status}";
+
     public static unsafe ChildProcess Spawn(IReadOnlyList<string> argv, string logPath)
     {
         ArgumentOutOfRangeException.ThrowIfZero(argv.Count);

@@ -201,6 +201,14 @@ public sealed class StateStore
         });
     }
 
+    /// <summary>
+    /// Proves that the database takes a write now (a timestamp under <c>last-write-check</c>): before an operation
+    /// whose end must be recorded (a migration forgets its domain here), so that a locked file or a full disk refuses
+    /// it up front instead of leaving it half recorded. Throws <see cref="ErrorKind.StateUnavailable"/> with the cause.
+    /// </summary>
+    public void CheckWritable() =>
+        SetSetting("last-write-check", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
     public void RemoveSetting(string key)
     {
         Guard("remove a setting", () =>
