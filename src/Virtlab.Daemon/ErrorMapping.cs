@@ -46,7 +46,7 @@ internal sealed class ErrorMapping(RequestDelegate next, ILogger<ErrorMapping> l
         }
     }
 
-    /// <summary>ENOSPC (28) or EDQUOT (122), as .NET reports them on Linux.</summary>
+    /// <summary>ENOSPC (28) or EDQUOT (122) as .NET reports them on Linux, ERROR_DISK_FULL (112), or the errno's text.</summary>
     private static bool IsDiskFull(IOException e) =>
         (e.HResult & 0xFFFF) is 28 or 122 or 112 || e.Message.Contains("No space left on device", StringComparison.Ordinal);
 

@@ -169,7 +169,7 @@ public sealed class MigrationOutService
         }
         catch (Exception e) when (e is VirtlabException { Kind: ErrorKind.StateUnavailable } or IOException or UnauthorizedAccessException)
         {
-            _jobs.DeleteOutgoing(name);
+            // Nothing of this migration was written (the record's write is a rename of a complete file), so nothing to remove.
             throw new VirtlabException(
                 ErrorKind.StateUnavailable,
                 $"refusing to migrate '{name}': this host cannot record the migration ({e.Message}), and must, to forget the domain once the destination runs it. " +
