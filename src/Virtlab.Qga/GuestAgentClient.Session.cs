@@ -22,7 +22,7 @@ public sealed partial class GuestAgentClient
     /// <exception cref="GuestAgentException">Kind <see cref="GuestAgentErrorKind.Unresponsive"/> after <paramref name="timeout"/>.</exception>
     public async Task SyncAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfDisposed();
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -45,7 +45,7 @@ public sealed partial class GuestAgentClient
     /// <exception cref="GuestAgentException">Kind <see cref="GuestAgentErrorKind.Unresponsive"/> after <paramref name="timeout"/>.</exception>
     public async Task WaitForAgentAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfDisposed();
         var start = Stopwatch.GetTimestamp();
         await _gate.WaitAsync(cancellationToken);
         try

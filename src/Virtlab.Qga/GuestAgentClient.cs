@@ -119,10 +119,20 @@ public sealed partial class GuestAgentClient : IAsyncDisposable
         _shutdown.Dispose();
     }
 
+    /// <summary>A closed client is a lost connection to its callers: its owner closes it (when QEMU exits) while other
+    /// tasks may still hold it, so a call after that is a race, not a programming error.</summary>
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new GuestAgentException(GuestAgentErrorKind.ConnectionLost, "the guest agent connection is closed (the client was closed, as it is when QEMU exits)");
+        }
+    }
+
     /// <summary>Takes the gate, syncs if needed, runs one request/reply exchange.</summary>
     private async Task<JsonObject?> SendAsync(JsonObject request, string command, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfDisposed();
         await _gate.WaitAsync(cancellationToken);
         try
         {

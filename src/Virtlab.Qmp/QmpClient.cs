@@ -73,7 +73,7 @@ public sealed partial class QmpClient : IAsyncDisposable
     /// <exception cref="QmpCommandException">QEMU answered with an error.</exception>
     /// <exception cref="QmpException"><see cref="QmpErrorKind.Timeout"/> (names the command and timeout),
     /// <see cref="QmpErrorKind.ExecInterrupted"/> (sent, then the connection died: outcome unknown, re-query),
-    /// <see cref="QmpErrorKind.ConnectionLost"/> (not sent: the connection is closed).</exception>
+    /// <see cref="QmpErrorKind.ConnectionLost"/> (not sent: the connection or this client is closed).</exception>
     public async Task<JsonNode?> ExecuteAsync(string command, JsonObject? arguments = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
@@ -140,5 +140,13 @@ public sealed partial class QmpClient : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+    /// <summary>A closed client is a lost connection to its callers: it is closed by whoever watches QEMU (when QEMU
+    /// exits) while other tasks may still hold it, so a call after that is a race, not a programming error.</summary>
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new QmpException(QmpErrorKind.ConnectionLost, "the QMP connection is closed (the monitor was closed, as it is when QEMU exits)");
+        }
+    }
 }

@@ -27,7 +27,9 @@ public static class GuestAgent
         catch (GuestAgentException e) when (e.Kind is GuestAgentErrorKind.Unresponsive or GuestAgentErrorKind.ConnectFailed
                                                or GuestAgentErrorKind.ConnectionLost or GuestAgentErrorKind.ExecTimeout)
         {
-            throw Unresponsive(domain.Name, e.Message, e);
+            // An agent connection that broke because QEMU exited is QEMU's exit, not a hung agent.
+            throw (e.Kind is GuestAgentErrorKind.ConnectionLost or GuestAgentErrorKind.ConnectFailed ? await QmpCalls.ExitedAsync(domain, e).ConfigureAwait(false) : null)
+                ?? Unresponsive(domain.Name, e.Message, e);
         }
         catch (GuestAgentCommandException e)
         {

@@ -173,7 +173,7 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
             }
             catch (QmpException e)
             {
-                throw new VirtlabException(ErrorKind.QemuError, $"QEMU of '{domain.Name}': {e.Message}", e);
+                throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
             }
         }
 
@@ -186,7 +186,16 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
         }
         catch (VirtlabException)
         {
-            await domain.Qmp.ObjectDelAsync("mem-" + id, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await domain.Qmp.ObjectDelAsync("mem-" + id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QmpException e)
+            {
+                // The device_add error is the one to report; a backend left behind goes with QEMU.
+                context.Log?.Invoke($"setmem {domain.Name}: could not remove backend mem-{id}: {e.Message}");
+            }
+
             throw;
         }
 
@@ -197,6 +206,10 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
         catch (QmpException e) when (e.Kind == QmpErrorKind.Timeout)
         {
             context.Log?.Invoke($"setmem {domain.Name}: {e.Message}; the guest may online it later");
+        }
+        catch (QmpException e)
+        {
+            throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
         }
     }
 
@@ -230,6 +243,10 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
             {
                 messages.Add($"the guest did not give back {dimm.Id} ({ByteSize.Format(dimm.SizeKiB)}) within {_options.UnplugEventTimeout.TotalSeconds:0} s (its memory could not be offlined); it stays plugged");
                 break;
+            }
+            catch (QmpException e)
+            {
+                throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
             }
 
             await QmpCalls.CallAsync(domain, c => c.ObjectDelAsync("mem-" + dimm.Id, cancellationToken)).ConfigureAwait(false);

@@ -137,6 +137,10 @@ public sealed class VcpuHotplugService(EngineContext context, HotplugOptions opt
             // waits for the guest to list it.
             context.Log?.Invoke($"setvcpus {domain.Name}: {e.Message}; continuing with the guest");
         }
+        catch (QmpException e)
+        {
+            throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
+        }
     }
 
     /// <summary>device_del of one CPU and a bounded wait for its removal; false when it is still there.</summary>
@@ -156,6 +160,10 @@ public sealed class VcpuHotplugService(EngineContext context, HotplugOptions opt
             var now = VcpuSlots.Ordered(await QmpCalls.CallAsync(domain, c => c.QueryHotpluggableCpusAsync(cancellationToken)).ConfigureAwait(false));
             context.Log?.Invoke($"setvcpus {domain.Name}: {e.Message}; slot {index} plugged: {now[index].IsPlugged}");
             return !now[index].IsPlugged;
+        }
+        catch (QmpException e)
+        {
+            throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
         }
     }
 

@@ -94,10 +94,20 @@ public sealed class LifecycleService(EngineContext context)
                 // QEMU went away between two presses: that is the outcome we wanted.
                 break;
             }
+            catch (QmpException e) when (e.Kind == QmpErrorKind.Timeout)
+            {
+                // QEMU does not answer its monitor (hung, or stopped with SIGSTOP). The press was written to the
+                // monitor and waits there: if QEMU runs again it takes it and the guest powers off then. Leave the
+                // domain running (it is, as far as anyone can tell) and say both.
+                domain.Transition(DomainState.Running, "QEMU did not answer the power button");
+                throw new VirtlabException(
+                    ErrorKind.Timeout,
+                    $"domain '{name}' was not shut down: its QEMU does not answer its monitor ({e.Message}); the power button waits there, so the guest " +
+                    $"may still power off if QEMU runs again; use 'virtlab destroy {name}' to stop it at once",
+                    e);
+            }
             catch (QmpException e)
             {
-                // QEMU does not answer its monitor (hung, or stopped): the guest was not asked to power off, and it
-                // is not shutting down either; say so, and leave the domain as it was.
                 domain.Transition(DomainState.Running, "the power button could not be pressed");
                 throw new VirtlabException(
                     ErrorKind.QemuError,

@@ -43,7 +43,7 @@ public sealed class FaultCell(FaultBench bench, FaultKind fault)
             await injector.LiftAsync();
             var said = CheckError(result);
             var outcome = await FaultOutcome.SettleAsync(bench, name, op);
-            var acted = await FaultOutcome.ActAsync(bench, name, outcome);
+            var acted = await FaultOutcome.ActAsync(bench, name, op, outcome);
             var after = await WitnessAsync();
             if (witness is not null || after is not null)
             {

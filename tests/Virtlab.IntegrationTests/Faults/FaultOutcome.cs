@@ -43,8 +43,12 @@ public sealed record FaultOutcome(HostView A, HostView B)
         }
     }
 
-    /// <summary>What a user does next (ping a running VM, resume a paused one, start a shut-off one) must work.</summary>
-    public static async Task<string> ActAsync(FaultBench bench, string name, FaultOutcome o)
+    /// <summary>
+    /// What a user does next (ping a running VM, resume a paused one, start a shut-off one) must work. A shutdown
+    /// whose power button QEMU took late (it was stopped) may power the guest off while this pings it: that is the
+    /// shutdown the user asked for, and the next step is a start.
+    /// </summary>
+    public static async Task<string> ActAsync(FaultBench bench, string name, FaultOperation op, FaultOutcome o)
     {
         var view = o.A.Live ? o.A : o.B.Live ? o.B : o.A.Listed ? o.A : o.B.Listed ? o.B : null;
         if (view is null)
@@ -81,6 +85,12 @@ public sealed record FaultOutcome(HostView A, HostView B)
                 if (r.ExitCode == 0)
                 {
                     break;
+                }
+
+                if (op == FaultOperation.Shutdown && await ViewAsync(host, view.Host, name) is { Live: false } now)
+                {
+                    await Must(host, "start", name, "--wait-agent=90");
+                    return $"; {did}, then {now.State} (the power button QEMU took once it ran again); start on {view.Host} ok";
                 }
 
                 if (clock.Elapsed > deadline)

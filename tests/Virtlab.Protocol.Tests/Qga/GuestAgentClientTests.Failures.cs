@@ -62,11 +62,13 @@ public sealed partial class GuestAgentClientTests
     }
 
     [Fact]
-    public async Task Given_a_disposed_client_When_executing_Then_ObjectDisposedException()
+    public async Task Given_a_disposed_client_When_executing_Then_ConnectionLost()
     {
         var client = await ConnectAsync();
         await client.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => client.PingAsync(Ct));
+        var e = await Assert.ThrowsAsync<GuestAgentException>(() => client.PingAsync(Ct));
+        Assert.Equal(GuestAgentErrorKind.ConnectionLost, e.Kind);
+        Assert.Contains("closed", e.Message, StringComparison.Ordinal);
     }
 }

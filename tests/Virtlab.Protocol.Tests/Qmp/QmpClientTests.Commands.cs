@@ -166,12 +166,13 @@ public sealed partial class QmpClientTests
     }
 
     [Fact]
-    public async Task Given_a_disposed_client_When_executing_Then_ObjectDisposedException()
+    public async Task Given_a_disposed_client_When_executing_Then_ConnectionLost()
     {
         var client = await ConnectAsync();
         await client.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => client.QueryStatusAsync(Ct));
+        var e = await Assert.ThrowsAsync<QmpException>(() => client.QueryStatusAsync(Ct));
+        Assert.Equal(QmpErrorKind.ConnectionLost, e.Kind);
         Assert.False(client.IsConnected);
         Assert.True(client.Completion.IsCompleted);
     }
