@@ -41,6 +41,30 @@ public static class QmpCalls
     }
 
     /// <summary>
+    /// Waits for the next event of <paramref name="subscription"/> on <paramref name="domain"/>'s monitor: true when
+    /// it arrived, false when none did within <paramref name="timeout"/>. Any other failure (QEMU exited, the
+    /// connection closed) is thrown as <see cref="CallAsync{T}"/> throws it.
+    /// </summary>
+    public static async Task<bool> WaitEventAsync(DomainObject domain, QmpEventSubscription subscription, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(subscription);
+        try
+        {
+            await subscription.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (QmpException e) when (e.Kind == QmpErrorKind.Timeout)
+        {
+            return false;
+        }
+        catch (QmpException e)
+        {
+            throw await FailureAsync(domain, e).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// When <paramref name="domain"/>'s QEMU has exited (or exits within a short grace, as it does just after its
     /// socket closes), the error that says so and what to do; null while QEMU runs.
     /// </summary>

@@ -199,17 +199,9 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
             throw;
         }
 
-        try
+        if (!await QmpCalls.WaitEventAsync(domain, ost, _options.PlugEventTimeout, cancellationToken).ConfigureAwait(false))
         {
-            await ost.WaitAsync(_options.PlugEventTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (QmpException e) when (e.Kind == QmpErrorKind.Timeout)
-        {
-            context.Log?.Invoke($"setmem {domain.Name}: {e.Message}; the guest may online it later");
-        }
-        catch (QmpException e)
-        {
-            throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
+            context.Log?.Invoke($"setmem {domain.Name}: no {ost.Description} within {_options.PlugEventTimeout.TotalSeconds:0} s; the guest may online it later");
         }
     }
 
@@ -235,18 +227,10 @@ public sealed class MemoryService(EngineContext context, HotplugOptions options)
                 e => e.Name == "DEVICE_DELETED" && (e.Data?["device"]?.GetValue<string>() == dimm.Id || e.Data?["path"]?.GetValue<string>() == "/machine/peripheral/" + dimm.Id),
                 $"DEVICE_DELETED for {dimm.Id}");
             await QmpCalls.CallAsync(domain, c => c.DeviceDelAsync(dimm.Id, cancellationToken)).ConfigureAwait(false);
-            try
-            {
-                await deleted.WaitAsync(_options.UnplugEventTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (QmpException e) when (e.Kind == QmpErrorKind.Timeout)
+            if (!await QmpCalls.WaitEventAsync(domain, deleted, _options.UnplugEventTimeout, cancellationToken).ConfigureAwait(false))
             {
                 messages.Add($"the guest did not give back {dimm.Id} ({ByteSize.Format(dimm.SizeKiB)}) within {_options.UnplugEventTimeout.TotalSeconds:0} s (its memory could not be offlined); it stays plugged");
                 break;
-            }
-            catch (QmpException e)
-            {
-                throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
             }
 
             await QmpCalls.CallAsync(domain, c => c.ObjectDelAsync("mem-" + dimm.Id, cancellationToken)).ConfigureAwait(false);

@@ -127,19 +127,11 @@ public sealed class VcpuHotplugService(EngineContext context, HotplugOptions opt
         args["driver"] = slot.Type;
         args["id"] = id;
         await QmpCalls.CallAsync(domain, c => c.DeviceAddAsync(args, cancellationToken)).ConfigureAwait(false);
-        try
-        {
-            await ost.WaitAsync(_options.PlugEventTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (QmpException e) when (e.Kind == QmpErrorKind.Timeout)
+        if (!await QmpCalls.WaitEventAsync(domain, ost, _options.PlugEventTimeout, cancellationToken).ConfigureAwait(false))
         {
             // QEMU has the CPU (device_add returned); the guest has not acknowledged it yet. The onlining loop below
             // waits for the guest to list it.
-            context.Log?.Invoke($"setvcpus {domain.Name}: {e.Message}; continuing with the guest");
-        }
-        catch (QmpException e)
-        {
-            throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
+            context.Log?.Invoke($"setvcpus {domain.Name}: no {ost.Description} within {_options.PlugEventTimeout.TotalSeconds:0} s; continuing with the guest");
         }
     }
 
@@ -150,21 +142,14 @@ public sealed class VcpuHotplugService(EngineContext context, HotplugOptions opt
         var id = qomPath.StartsWith("/machine/peripheral/", StringComparison.Ordinal) ? qomPath["/machine/peripheral/".Length..] : null;
         using var deleted = domain.Qmp.Subscribe(e => VcpuSlots.IsDeletedEvent(e, qomPath, id), $"DEVICE_DELETED for {qomPath}/lapic");
         await QmpCalls.CallAsync(domain, c => c.DeviceDelAsync(id ?? qomPath, cancellationToken)).ConfigureAwait(false);
-        try
+        if (await QmpCalls.WaitEventAsync(domain, deleted, _options.UnplugEventTimeout, cancellationToken).ConfigureAwait(false))
         {
-            await deleted.WaitAsync(_options.UnplugEventTimeout, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (QmpException e) when (e.Kind == QmpErrorKind.Timeout)
-        {
-            var now = VcpuSlots.Ordered(await QmpCalls.CallAsync(domain, c => c.QueryHotpluggableCpusAsync(cancellationToken)).ConfigureAwait(false));
-            context.Log?.Invoke($"setvcpus {domain.Name}: {e.Message}; slot {index} plugged: {now[index].IsPlugged}");
-            return !now[index].IsPlugged;
-        }
-        catch (QmpException e)
-        {
-            throw await QmpCalls.FailureAsync(domain, e).ConfigureAwait(false);
-        }
+
+        var now = VcpuSlots.Ordered(await QmpCalls.CallAsync(domain, c => c.QueryHotpluggableCpusAsync(cancellationToken)).ConfigureAwait(false));
+        context.Log?.Invoke($"setvcpus {domain.Name}: no {deleted.Description} within {_options.UnplugEventTimeout.TotalSeconds:0} s; slot {index} plugged: {now[index].IsPlugged}");
+        return !now[index].IsPlugged;
     }
 
     /// <summary>Onlines offline guest CPUs with logical ids below <paramref name="count"/> until the guest reports

@@ -74,9 +74,9 @@ internal sealed class SourceRecovery(EngineContext context, JobRecords jobs)
                 context.Log?.Invoke($"migrate '{name}': source was '{status.Status}', resumed it");
             }
         }
-        catch (Exception e) when (e is QmpException or ObjectDisposedException)
+        catch (QmpException e)
         {
-            // QEMU died (its QMP connection closed, or the domain's exit handler already disposed it): wait for its exit
+            // QEMU died (its QMP connection closed, or the domain's exit handler already closed the client): wait for its exit
             // to be seen, so that a dead QEMU is never marked running below.
             context.Log?.Invoke($"migrate '{name}': could not query/resume the source: {e.Message}");
             await Task.WhenAny(m.Domain.Process.Exited, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
